@@ -1,0 +1,56 @@
+"""Error handling for GraphQL: client errors shown with a code, the rest masked and logged."""
+
+from __future__ import annotations
+
+import logging
+
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
+from strawberry.types import ExecutionContext
+
+from graph_service.errors import ClientError
+from graph_service.logs import request_id_var
+
+log = logging.getLogger("graph_service.api")
+
+UNEXPECTED = "Unexpected error"
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    """True for errors the client must not see: anything raised that is not a ClientError."""
+    original = error.original_error
+    return original is not None and not isinstance(original, ClientError)
+
+
+def log_errors(errors: list[GraphQLError], execution_context: ExecutionContext | None) -> None:
+    """Log unexpected errors with their traceback; expected ones at debug level."""
+    for error in errors:
+        if is_unexpected(error):
+            original = error.original_error
+            assert original is not None
+            log.error(
+                "unexpected error in %s",
+                ".".join(str(part) for part in error.path or ()) or "operation",
+                exc_info=(type(original), original, original.__traceback__),
+            )
+        else:
+            log.debug("client error: %s", error.message)
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    """Replace unexpected errors by 'Unexpected error' with the request id to quote."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=is_unexpected, error_message=UNEXPECTED)
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        """The masked error: no message, no stack, only a code and the request id."""
+        return GraphQLError(
+            message=self.error_message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id_var.get()},
+        )
+

@@ -1,0 +1,36 @@
+"""The GraphQL schema: root types and schema-wide extensions."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.types import ExecutionContext, Info
+
+from graph_service.api.context import Context
+from graph_service.api.errors import MaskUnexpectedErrors, log_errors
+from graph_service.api.types import MeType
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The caller: role and id from their token.")
+    def me(self, info: Info[Context, None]) -> MeType:
+        return MeType.from_principal(info.context.principal)
+
+
+class Schema(strawberry.Schema):
+    """The service's schema; logs errors before they are masked."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Log the original errors (the client sees masked ones)."""
+        log_errors(errors, execution_context)
+
+
+def build_schema() -> Schema:
+    """The schema with its extensions."""
+    return Schema(query=Query, extensions=[MaskUnexpectedErrors])
+
+
+schema = build_schema()

@@ -1,0 +1,91 @@
+"""The Starlette application: routes, middleware and lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from graph_service.api.schema import schema
+from graph_service.api.view import GraphQLView
+from graph_service.auth import Authenticator, Role, issue_token, signing_secret
+from graph_service.errors import GraphServiceError
+from graph_service.graph import open_graph
+from graph_service.middleware import RequestLogMiddleware
+from graph_service.settings import Settings, get_settings
+from graph_service.store.admin import count_nodes
+
+log = logging.getLogger(__name__)
+
+READINESS_TIMEOUT = 3.0
+
+
+async def healthz(request: Request) -> JSONResponse:
+    """The process is alive."""
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> JSONResponse:
+    """The graph answers: 200, else 503 with the reason."""
+    store = getattr(request.app.state, "store", None)
+    if store is None:
+        return JSONResponse({"status": "unavailable", "reason": "starting up"}, status_code=503)
+    try:
+        await asyncio.wait_for(store.ping(), READINESS_TIMEOUT)
+    except TimeoutError:
+        reason = f"the graph did not answer within {READINESS_TIMEOUT:.0f} s"
+    except GraphServiceError as exc:
+        reason = str(exc)
+    else:
+        return JSONResponse({"status": "ready"})
+    return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
+
+
+def announce_first_start(settings: Settings) -> None:
+    """Tell a newcomer how to reach GraphiQL, with a coordinator token to paste."""
+    token = issue_token(signing_secret(settings), Role.COORDINATOR)
+    print(
+        "\nThe graph is empty: welcome.\n"
+        f"GraphiQL: http://{settings.host}:{settings.port}/graphql\n"
+        "Paste this under Headers in GraphiQL (a coordinator token, valid 8 hours):\n"
+        f'{{"Authorization": "Bearer {token}"}}\n',
+        flush=True,
+    )
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """The application for these settings (read from the environment when omitted)."""
+    settings = settings or get_settings()
+    authenticator = Authenticator.from_settings(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with open_graph(settings) as graph:
+            app.state.store = graph.store
+            app.state.engine = graph.engine
+            if settings.development and graph.engine and await count_nodes(graph.store) == 0:
+                announce_first_start(settings)
+            log.info("service ready", extra={"graph": graph.uri, "env": settings.env})
+            try:
+                yield
+            finally:
+                app.state.store = None
+                log.info("service stopping")
+
+    graphql = GraphQLView(schema, authenticator, ide=settings.development)
+    return Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        middleware=[Middleware(RequestLogMiddleware)],
+        lifespan=lifespan,
+    )

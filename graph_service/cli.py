@@ -1,0 +1,135 @@
+"""The `graph-service` command line: serve, token, export-schema, db status."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from graph_service.auth import Role, issue_token, parse_ttl, signing_secret
+from graph_service.errors import GraphServiceError
+from graph_service.settings import Settings, load_settings
+
+app = typer.Typer(
+    help="Supporter-graph service of the recovery network.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+db_app = typer.Typer(help="The graph database.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+err = Console(stderr=True)
+
+SCHEMA_FILE = Path("schema/schema.graphql")
+
+
+def _settings(**overrides: object) -> Settings:
+    try:
+        return load_settings(**overrides)
+    except GraphServiceError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on (HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on (PORT).")] = None,
+    reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
+) -> None:
+    """Serve the GraphQL API (starting the embedded engine when GRAPH_URI is unset)."""
+    import uvicorn
+
+    from graph_service.logs import configure_logging
+
+    overrides = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
+    settings = _settings(**overrides)
+    if reload and not settings.development:
+        err.print("[red]error:[/red] --reload is for development only (ENV=development)")
+        raise typer.Exit(2)
+    if settings.embedded:
+        from graph_service.engine import EmbeddedEngine
+
+        try:  # a clear message now, rather than a failed start-up in the log
+            EmbeddedEngine(settings.data_dir).check_available()
+        except GraphServiceError as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from None
+    configure_logging(settings.log_level)
+    options = {"host": settings.host, "port": settings.port, "log_config": None}
+    if reload:
+        # The reloader imports the factory afresh in a child: pass the overrides by environment.
+        os.environ.update({k.upper(): str(v) for k, v in overrides.items()})
+        uvicorn.run("graph_service.app:create_app", factory=True, reload=True, **options)  # type: ignore[arg-type]
+        return
+    from graph_service.app import create_app
+
+    try:
+        application = create_app(settings)
+    except GraphServiceError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    config = uvicorn.Config(application, timeout_graceful_shutdown=10, **options)  # type: ignore[arg-type]
+    server = uvicorn.Server(config)
+    server.run()
+    if not server.started:
+        # Start-up failed (engine locked or not ready, graph unreachable): the log says why.
+        raise typer.Exit(1)
+
+
+@app.command()
+def token(
+    role: Annotated[Role, typer.Option(help="coordinator, member or college.")],
+    member: Annotated[str | None, typer.Option(help="The member's id as the API shows it.")] = None,
+    college: Annotated[
+        str | None, typer.Option(help="The college's id as the API shows it.")
+    ] = None,
+    ttl: Annotated[str, typer.Option(help="Lifetime, e.g. 30m, 8h, 7d.")] = "8h",
+) -> None:
+    """Print a bearer token (on the last line) for the given role."""
+    settings = _settings()
+    try:
+        seconds = parse_ttl(ttl)
+        value = issue_token(
+            signing_secret(settings), role, member_id=member, college_id=college, ttl_seconds=seconds
+        )
+    except (ValueError, GraphServiceError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    err.print(f"{role.value} token, valid {ttl}; send it as 'Authorization: Bearer <token>':")
+    print(value)
+
+
+@app.command("export-schema")
+def export_schema(
+    path: Annotated[Path, typer.Option(help="Where to write the SDL.")] = SCHEMA_FILE,
+) -> None:
+    """Write the GraphQL schema (SDL) that the code defines."""
+    from graph_service.api.schema import schema
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(str(schema) + "\n", encoding="utf-8")
+    err.print(f"wrote {path}")
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """Say where the graph is and what it holds."""
+    from graph_service.status import graph_status
+
+    settings = _settings()
+    try:
+        report = asyncio.run(graph_status(settings))
+    except GraphServiceError as exc:
+        err.print(f"[red]unavailable:[/red] {exc}")
+        raise typer.Exit(1) from None
+    for key, value in report.items():
+        print(f"{key:>13}: {value}")
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    app()

@@ -1,0 +1,29 @@
+"""Opaque ids: internal ids for the graph, Relay global ids for the API."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+
+
+def new_id() -> str:
+    """A fresh opaque internal id."""
+    return uuid.uuid4().hex
+
+
+def to_global_id(type_name: str, internal_id: str) -> str:
+    """The Relay global id the API shows: base64 of ``Type:id``."""
+    return base64.b64encode(f"{type_name}:{internal_id}".encode()).decode("ascii")
+
+
+def from_global_id(global_id: str, expected_type: str) -> str:
+    """The internal id inside a global id of the expected type; ValueError otherwise."""
+    try:
+        decoded = base64.b64decode(global_id.encode("ascii"), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeError, ValueError) as exc:
+        raise ValueError(f"{global_id!r} is not a valid {expected_type} id") from exc
+    type_name, sep, internal_id = decoded.partition(":")
+    if not sep or type_name != expected_type or not internal_id:
+        raise ValueError(f"{global_id!r} is not a valid {expected_type} id")
+    return internal_id

@@ -1,0 +1,108 @@
+"""Settings, read once from the environment."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from graph_service.errors import ConfigurationError
+
+BOLT_SCHEMES = frozenset({"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"})
+EMBEDDED_DATABASE = "graph"
+MIN_SECRET_LENGTH = 32
+
+
+class Settings(BaseSettings):
+    """Everything the service reads from its environment."""
+
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+
+    graph_uri: str | None = Field(default=None, description="Bolt URI; unset starts the engine")
+    graph_user: str = "neo4j"
+    graph_password: SecretStr | None = None
+    graph_database: str | None = None
+    data_dir: Path = Path("data")
+    env: Literal["development", "production"] = "development"
+    auth_secret: SecretStr | None = None
+    auth_public_key: str | None = Field(default=None, description="PEM key to accept RS256")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    engine_start_timeout: float = Field(default=60.0, gt=0)
+    query_timeout: float = Field(default=10.0, gt=0)
+
+    @field_validator("graph_uri", "graph_database", "auth_public_key", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("auth_secret", mode="before")
+    @classmethod
+    def _blank_secret_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("graph_uri")
+    @classmethod
+    def _bolt_scheme(cls, value: str | None) -> str | None:
+        if value is not None and urlsplit(value).scheme not in BOLT_SCHEMES:
+            schemes = ", ".join(sorted(BOLT_SCHEMES))
+            raise ValueError(f"GRAPH_URI must use one of the schemes {schemes}; got {value!r}")
+        return value
+
+    @field_validator("auth_secret")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < MIN_SECRET_LENGTH:
+            raise ValueError(f"AUTH_SECRET must be at least {MIN_SECRET_LENGTH} characters long")
+        return value
+
+    @model_validator(mode="after")
+    def _production_needs_a_secret(self) -> Settings:
+        if self.env == "production" and self.auth_secret is None and not self.auth_public_key:
+            raise ValueError(
+                "AUTH_SECRET must be set when ENV=production (generate one with "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
+            )
+        return self
+
+    @property
+    def embedded(self) -> bool:
+        """True when the service starts its own Bolt engine."""
+        return self.graph_uri is None
+
+    @property
+    def database(self) -> str | None:
+        """The database to use: the embedded engine's, or GRAPH_DATABASE (None: default)."""
+        return self.graph_database or (EMBEDDED_DATABASE if self.embedded else None)
+
+    @property
+    def development(self) -> bool:
+        """True outside production."""
+        return self.env == "development"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment; a clear ConfigurationError when they are wrong."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(_describe(error) for error in exc.errors())
+        raise ConfigurationError(f"invalid configuration: {problems}") from None
+
+
+def _describe(error: object) -> str:
+    assert isinstance(error, dict)
+    field = ".".join(str(part) for part in error.get("loc", ()) if part)
+    message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+    return f"{field.upper()}: {message}" if field else message
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read from the environment on first use."""
+    return load_settings()

@@ -1,0 +1,7 @@
+// Constraints and indexes, applied idempotently at every start-up.
+// Portable between Neo4j 5 and the embedded engine: IF NOT EXISTS, no vendor procedures.
+CREATE CONSTRAINT person_id IF NOT EXISTS FOR (n:Person) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT member_id IF NOT EXISTS FOR (n:Member) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT organisation_id IF NOT EXISTS FOR (n:Organisation) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT college_id IF NOT EXISTS FOR (n:College) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT course_id IF NOT EXISTS FOR (n:Course) REQUIRE n.id IS UNIQUE;
