@@ -22,7 +22,7 @@ from graph_service.errors import AuthenticationError, ConfigurationError
 from graph_service.ids import from_global_id, to_global_id
 from graph_service.settings import Settings
 
-SECRET_FILE = "auth-secret"
+SECRET_FILE = "auth-secret"  # noqa: S105 - a file name, not a secret
 _TTL = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
 _TTL_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 MAX_TTL_SECONDS = 30 * 86400

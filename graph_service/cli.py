@@ -21,7 +21,7 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="The graph database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True, highlight=False)
 
 SCHEMA_FILE = Path("schema/schema.graphql")
 
@@ -94,7 +94,11 @@ def token(
     try:
         seconds = parse_ttl(ttl)
         value = issue_token(
-            signing_secret(settings), role, member_id=member, college_id=college, ttl_seconds=seconds
+            signing_secret(settings),
+            role,
+            member_id=member,
+            college_id=college,
+            ttl_seconds=seconds,
         )
     except (ValueError, GraphServiceError) as exc:
         err.print(f"[red]error:[/red] {exc}")

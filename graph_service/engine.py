@@ -112,7 +112,7 @@ class EmbeddedEngine:
         if self.running:
             return
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
-        self._acquire_lock()
+        self._lock = self._lock_folder()
         try:
             self._launch()
             self._wait_ready()
@@ -156,11 +156,9 @@ class EmbeddedEngine:
         """Raise EngineLockedError now if another process holds the data folder."""
         if self._lock is None:
             self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
-            self._acquire_lock()
-            self._lock.close()  # type: ignore[union-attr]
-            self._lock = None
+            self._lock_folder().close()
 
-    def _acquire_lock(self) -> None:
+    def _lock_folder(self) -> IO[str]:
         lock = (self.root / "lock").open("a+")
         try:
             fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -176,7 +174,7 @@ class EmbeddedEngine:
         lock.truncate()
         lock.write(str(os.getpid()))
         lock.flush()
-        self._lock = lock
+        return lock
 
     def _command(self) -> list[str]:
         package = _package_dir()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from starlette.requests import Request
 
 from graph_service.auth import Principal
+from graph_service.errors import AuthenticationError
 from graph_service.store import Store
 
 
@@ -15,6 +16,14 @@ class Context:
     """What every resolver may use: the caller, the request id and the store."""
 
     request: Request
-    principal: Principal
     request_id: str
     store: Store
+    # None only while serving the GraphiQL page, which runs no operation.
+    authenticated: Principal | None
+
+    @property
+    def principal(self) -> Principal:
+        """The authenticated caller (the view refuses operations without one)."""
+        if self.authenticated is None:
+            raise AuthenticationError("authentication required")
+        return self.authenticated

@@ -9,7 +9,7 @@ import strawberry
 from graph_service.auth import Principal, Role
 
 
-@strawberry.enum(description="What kind of user a token belongs to.")
+@strawberry.enum(name="Role", description="What kind of user a token belongs to.")
 class RoleType(enum.Enum):
     COORDINATOR = "coordinator"
     MEMBER = "member"

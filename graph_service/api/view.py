@@ -52,12 +52,14 @@ class GraphQLView(GraphQL[Context, None]):
             scope.setdefault("state", {})["principal"] = principal
         await super().__call__(scope, receive, send)
 
-    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:  # type: ignore[override]
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
         """The context of one authenticated request."""
         assert isinstance(request, Request)
         return Context(
             request=request,
-            principal=request.state.principal,
             request_id=request_id_var.get(),
             store=request.app.state.store,
+            authenticated=getattr(request.state, "principal", None),
         )

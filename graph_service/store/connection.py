@@ -117,8 +117,15 @@ class Store:
         return await self._execute(work, neo4j.WRITE_ACCESS)
 
     async def ping(self) -> None:
-        """Raise GraphUnavailable unless the graph answers a trivial query."""
-        await self.read(PING)
+        """Raise GraphUnavailable unless the graph answers a trivial query (one try, no retry)."""
+        try:
+            async with self.driver.session(
+                database=self.database, default_access_mode=neo4j.READ_ACCESS
+            ) as session:
+                result = await session.run(PING)
+                await result.consume()
+        except _DRIVER_ERRORS as exc:
+            raise _translate(exc) from exc
 
     async def server_agent(self) -> str:
         """The server's own description, e.g. 'Neo4j/5.26.0'."""
@@ -142,4 +149,3 @@ class Store:
                 return await session.execute_write(managed)
         except _DRIVER_ERRORS as exc:
             raise _translate(exc) from exc
-

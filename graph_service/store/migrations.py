@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from importlib.resources import files
 from pathlib import Path
-from typing import LiteralString, cast
 
 from graph_service.store.connection import Store
 
@@ -29,5 +28,5 @@ async def apply_constraints(store: Store) -> int:
     statements = constraint_statements(constraints_text())
     for statement in statements:
         # The file is part of the code base, never user input: a fixed, reviewed statement.
-        await store.write(cast(LiteralString, statement))
+        await store.write(statement)
     return len(statements)

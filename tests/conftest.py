@@ -1,0 +1,178 @@
+"""Fixtures: one real graph engine per session, an empty graph per test, real HTTP servers."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from graph_service.app import create_app
+from graph_service.auth import Role, issue_token
+from graph_service.engine import EmbeddedEngine
+from graph_service.settings import Settings, load_settings
+from graph_service.store import Store
+from graph_service.store.admin import wipe
+from graph_service.store.migrations import apply_constraints
+
+SECRET = "test-secret-" + "x" * 40
+
+
+@dataclass(frozen=True)
+class GraphServer:
+    """Where the tests' graph is: the session's embedded engine, or GRAPH_URI's server."""
+
+    uri: str
+    user: str
+    password: str
+    database: str | None
+
+
+@pytest.fixture(scope="session")
+def graph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphServer]:
+    """One graph for the whole session (set GRAPH_URI to run the suite against Neo4j)."""
+    uri = os.environ.get("GRAPH_URI")
+    if uri:
+        yield GraphServer(
+            uri,
+            os.environ.get("GRAPH_USER", "neo4j"),
+            os.environ.get("GRAPH_PASSWORD", ""),
+            os.environ.get("GRAPH_DATABASE") or None,
+        )
+        return
+    with EmbeddedEngine(tmp_path_factory.mktemp("engine")) as engine:
+        yield GraphServer(engine.bolt_uri, engine.user, engine.password, engine.database)
+
+
+@pytest.fixture
+def make_settings(graph_server: GraphServer, tmp_path: Path) -> Callable[..., Settings]:
+    """Settings pointing at the session's graph, with overrides."""
+
+    def make(**overrides: object) -> Settings:
+        values: dict[str, object] = {
+            "graph_uri": graph_server.uri,
+            "graph_user": graph_server.user,
+            "graph_password": graph_server.password,
+            "graph_database": graph_server.database,
+            "data_dir": tmp_path / "data",
+            "auth_secret": SECRET,
+        }
+        values.update(overrides)
+        return load_settings(**values)
+
+    return make
+
+
+@pytest.fixture
+def settings(make_settings: Callable[..., Settings]) -> Settings:
+    """The default test settings (development)."""
+    return make_settings()
+
+
+@pytest.fixture
+async def store(graph_server: GraphServer) -> AsyncIterator[Store]:
+    """A store on an empty graph with the constraints in place."""
+    store = Store.connect(
+        graph_server.uri, graph_server.user, graph_server.password, graph_server.database
+    )
+    await apply_constraints(store)
+    await wipe(store)
+    try:
+        yield store
+    finally:
+        await store.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class RunningServer:
+    """A real uvicorn server on loopback, running the app in a thread."""
+
+    url: str
+    app: object
+
+
+@contextmanager
+def running(settings: Settings) -> Iterator[RunningServer]:
+    """Serve the app for these settings over real HTTP until the block ends."""
+    app = create_app(settings)
+    port = _free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.02)
+    try:
+        yield RunningServer(f"http://127.0.0.1:{port}", app)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+@pytest.fixture
+def serve(store: Store) -> Iterator[Callable[[Settings], RunningServer]]:
+    """Start servers with given settings (stopped after the test); the graph starts empty."""
+    with ExitStack() as stack:
+        yield lambda settings: stack.enter_context(running(settings))
+
+
+@pytest.fixture
+def server(serve: Callable[[Settings], RunningServer], settings: Settings) -> RunningServer:
+    """The app with default settings, served over real HTTP."""
+    return serve(settings)
+
+
+@pytest.fixture
+async def http(server: RunningServer) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client for the default server."""
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
+        yield client
+
+
+def token_for(role: Role, *, member_id: str | None = None, college_id: str | None = None) -> str:
+    """A valid token signed with the tests' secret."""
+    return issue_token(SECRET, role, member_id=member_id, college_id=college_id)
+
+
+@dataclass
+class GraphQLClient:
+    """Posts GraphQL operations as one principal."""
+
+    http: httpx.AsyncClient
+    token: str | None
+
+    async def post(self, query: str, **variables: object) -> httpx.Response:
+        """The raw response to one operation."""
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        return await self.http.post(
+            "/graphql", json={"query": query, "variables": variables}, headers=headers
+        )
+
+    async def __call__(self, query: str, **variables: object) -> dict[str, object]:
+        """The JSON body of one operation."""
+        response = await self.post(query, **variables)
+        body: dict[str, object] = response.json()
+        return body
+
+
+@pytest.fixture
+def as_coordinator(http: httpx.AsyncClient) -> GraphQLClient:
+    """GraphQL as a coordinator."""
+    return GraphQLClient(http, token_for(Role.COORDINATOR))

@@ -1,0 +1,182 @@
+"""The command line, run as a user runs it: a real process, real signals."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from graph_service.api.schema import schema
+from graph_service.auth import Authenticator, Role
+from tests.conftest import SECRET
+
+ROOT = Path(__file__).resolve().parents[1]
+CLI = [sys.executable, "-m", "graph_service"]
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"GRAPH_URI", "ENV", "AUTH_SECRET"}}
+    env.update(DATA_DIR=str(tmp_path / "data"), **extra)
+    return env
+
+
+def _run(tmp_path: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*CLI, *args], env=_env(tmp_path, **extra), capture_output=True, text=True, timeout=120
+    )
+
+
+def test_token_printed_on_last_line_and_valid(tmp_path: Path) -> None:
+    member = "TWVtYmVyOm0tMQ=="  # Member:m-1
+    done = _run(
+        tmp_path,
+        "token",
+        "--role",
+        "member",
+        "--member",
+        member,
+        "--ttl",
+        "30m",
+        AUTH_SECRET=SECRET,
+    )
+    assert done.returncode == 0, done.stderr
+    token = done.stdout.strip().splitlines()[-1]
+    principal = Authenticator(SECRET).verify(token)
+    assert (principal.role, principal.member_id) == (Role.MEMBER, "m-1")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--role", "member"], "a member token needs a member id"),
+        (["--role", "coordinator", "--ttl", "forever"], "is not a lifetime"),
+        (["--role", "member", "--member", "42"], "not a valid Member id"),
+        (["--role", "admin"], "Invalid value"),
+    ],
+    ids=["member-without-id", "bad-ttl", "bad-id", "unknown-role"],
+)
+def test_token_refuses_bad_input(tmp_path: Path, args: list[str], message: str) -> None:
+    done = _run(tmp_path, "token", *args, AUTH_SECRET=SECRET)
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert done.stdout == ""
+
+
+def test_token_in_production_without_secret_is_refused(tmp_path: Path) -> None:
+    done = _run(tmp_path, "token", "--role", "coordinator", ENV="production")
+    assert done.returncode == 2
+    assert "AUTH_SECRET must be set when ENV=production" in done.stderr
+
+
+def test_committed_schema_matches_code() -> None:
+    committed = (ROOT / "schema" / "schema.graphql").read_text(encoding="utf-8")
+    assert committed == str(schema) + "\n", "run `make schema` and commit schema/schema.graphql"
+
+
+def test_export_schema_writes_sdl(tmp_path: Path) -> None:
+    target = tmp_path / "out.graphql"
+    done = _run(tmp_path, "export-schema", "--path", str(target))
+    assert done.returncode == 0, done.stderr
+    assert target.read_text(encoding="utf-8") == str(schema) + "\n"
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def _wait_gone(pid: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not Path(f"/proc/{pid}").exists() or "Z" in _state(pid):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"
+
+
+def _start_service(tmp_path: Path, port: int) -> tuple[subprocess.Popen[str], int]:
+    process = subprocess.Popen(
+        [*CLI, "serve", "--port", str(port)],
+        env=_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the service exited during start-up"
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz").status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    engines = _children(process.pid)
+    assert len(engines) == 1, "expected exactly one engine child"
+    return process, engines[0]
+
+
+def _port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.slow
+def test_serve_first_start_then_sigterm_leaves_no_engine(tmp_path: Path) -> None:
+    port = _port()
+    process, engine_pid = _start_service(tmp_path, port)
+    try:
+        # A second service on the same data folder is refused with a clear message.
+        second = _run(tmp_path, "serve", "--port", str(_port()))
+        assert second.returncode == 2
+        assert "already in use by another graph-service" in second.stderr
+        process.send_signal(signal.SIGTERM)
+        out, _ = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    # uvicorn shuts down gracefully, then re-raises the signal it caught.
+    assert process.returncode in (0, -signal.SIGTERM)
+    assert _wait_gone(engine_pid, 5), "the engine outlived the service"
+    # The first start printed the GraphiQL address and a coordinator token that works.
+    assert f"http://127.0.0.1:{port}/graphql" in out
+    token = re.search(r'"Bearer ([\w.-]+)"', out)
+    assert token is not None
+    secret = (tmp_path / "data" / "auth-secret").read_text().strip()
+    assert Authenticator(secret).verify(token.group(1)).role is Role.COORDINATOR
+
+
+@pytest.mark.slow
+def test_killed_service_takes_engine_down(tmp_path: Path) -> None:
+    process, engine_pid = _start_service(tmp_path, _port())
+    process.kill()
+    process.wait()
+    assert _wait_gone(engine_pid, 30), "the engine outlived a killed service"
+    # The data folder is free again for the next start.
+    again, _engine = _start_service(tmp_path, _port())
+    again.send_signal(signal.SIGTERM)
+    again.wait(timeout=60)
+
+
+def test_db_status_reports_embedded_graph(tmp_path: Path) -> None:
+    done = _run(tmp_path, "db", "status")
+    assert done.returncode == 0, done.stderr
+    assert "embedded in" in done.stdout
+    assert "person_id" in done.stdout or "constraints: none" in done.stdout

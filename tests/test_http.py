@@ -1,0 +1,77 @@
+"""Health, readiness, request ids and production mode over real HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+from graph_service.auth import Role
+from graph_service.engine import EmbeddedEngine
+from graph_service.settings import Settings
+from tests.conftest import GraphQLClient, RunningServer, token_for
+
+
+async def test_healthz(http: httpx.AsyncClient) -> None:
+    response = await http.get("/healthz")
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+
+
+async def test_readyz_when_graph_answers(http: httpx.AsyncClient) -> None:
+    response = await http.get("/readyz")
+    assert (response.status_code, response.json()) == (200, {"status": "ready"})
+
+
+async def test_readyz_503_after_engine_stops(
+    serve: Callable[[Settings], RunningServer],
+    make_settings: Callable[..., Settings],
+    tmp_path: Path,
+) -> None:
+    engine = EmbeddedEngine(tmp_path / "own")
+    engine.start()
+    try:
+        server = serve(
+            make_settings(
+                graph_uri=engine.bolt_uri,
+                graph_user=engine.user,
+                graph_password=engine.password,
+                graph_database=engine.database,
+            )
+        )
+        async with httpx.AsyncClient(base_url=server.url) as client:
+            assert (await client.get("/readyz")).status_code == 200
+            engine.stop()
+            response = await client.get("/readyz")
+            assert response.status_code == 503
+            assert response.json() == {
+                "status": "unavailable",
+                "reason": "the graph server cannot be reached",
+            }
+            assert (await client.get("/healthz")).status_code == 200
+    finally:
+        engine.stop()
+
+
+async def test_request_id_generated_and_echoed(http: httpx.AsyncClient) -> None:
+    first = (await http.get("/healthz")).headers["x-request-id"]
+    second = (await http.get("/healthz")).headers["x-request-id"]
+    assert len(first) == 32 and first != second
+
+
+async def test_request_id_from_caller_kept_when_sane(http: httpx.AsyncClient) -> None:
+    response = await http.get("/healthz", headers={"X-Request-ID": "lb-1234.abc"})
+    assert response.headers["x-request-id"] == "lb-1234.abc"
+    hostile = await http.get("/healthz", headers={"X-Request-ID": 'a b"<script>'})
+    assert hostile.headers["x-request-id"] != 'a b"<script>'
+
+
+async def test_production_serves_no_graphiql(
+    serve: Callable[[Settings], RunningServer], make_settings: Callable[..., Settings]
+) -> None:
+    server = serve(make_settings(env="production"))
+    async with httpx.AsyncClient(base_url=server.url) as client:
+        page = await client.get("/graphql", headers={"Accept": "text/html"})
+        assert page.status_code == 401
+        client_ = GraphQLClient(client, token_for(Role.COORDINATOR))
+        assert await client_("{ me { role } }") == {"data": {"me": {"role": "COORDINATOR"}}}
