@@ -19,6 +19,7 @@ from graph_service.auth import Authenticator, Role, issue_token, signing_secret
 from graph_service.errors import GraphServiceError
 from graph_service.graph import open_graph
 from graph_service.middleware import RequestLogMiddleware
+from graph_service.services import Services
 from graph_service.settings import Settings, get_settings
 from graph_service.store.admin import count_nodes
 
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with open_graph(settings) as graph:
             app.state.store = graph.store
+            app.state.services = Services.build(graph.store, circle_max=settings.circle_max)
             app.state.engine = graph.engine
             if settings.development and graph.engine and await count_nodes(graph.store) == 0:
                 announce_first_start(settings)

@@ -11,7 +11,8 @@
     │   └── QueryFailed         the server refused or failed a query (a bug, not user input)
     └── ClientError             an expected failure shown to the API client with a code
         ├── AuthenticationError UNAUTHENTICATED: no valid bearer token
-        └── PermissionDenied    FORBIDDEN: the principal may not do this
+        ├── PermissionDenied    FORBIDDEN: the principal may not do this
+        └── InvalidInput        INVALID_INPUT: a query argument that cannot be used
 
 Drivers' and libraries' own exceptions never cross `store` or `auth`: they are
 re-raised as one of these with the original chained as ``__cause__``.
@@ -77,3 +78,9 @@ class PermissionDenied(ClientError):
     """The principal may not do this."""
 
     code = "FORBIDDEN"
+
+
+class InvalidInput(ClientError):
+    """INVALID_INPUT: an argument of a query cannot be used (mutations return userErrors)."""
+
+    code = "INVALID_INPUT"

@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     engine_start_timeout: float = Field(default=60.0, gt=0)
     query_timeout: float = Field(default=10.0, gt=0)
+    circle_max: int = Field(default=5, ge=1, le=50)
 
     @field_validator("graph_uri", "graph_database", "auth_public_key", mode="before")
     @classmethod

@@ -26,7 +26,9 @@ NEO4J = "neo4j"
 
 SETTINGS = frozenset(name.upper() for name in Settings.model_fields)
 # Settings whose defaults are safe in production, so compose need not set them.
-SAFE_DEFAULTS = frozenset({"AUTH_PUBLIC_KEY", "LOG_LEVEL", "ENGINE_START_TIMEOUT", "QUERY_TIMEOUT"})
+SAFE_DEFAULTS = frozenset(
+    {"AUTH_PUBLIC_KEY", "LOG_LEVEL", "ENGINE_START_TIMEOUT", "QUERY_TIMEOUT", "CIRCLE_MAX"}
+)
 MUST_PROVIDE = frozenset(
     {
         "GRAPH_URI",

@@ -6,18 +6,20 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
+from graph_service.api.loaders import Loaders
 from graph_service.auth import Principal
 from graph_service.errors import AuthenticationError
-from graph_service.store import Store
+from graph_service.services import Services
 
 
 @dataclass
 class Context:
-    """What every resolver may use: the caller, the request id and the store."""
+    """What every resolver may use: the caller, the request id, services and loaders."""
 
     request: Request
     request_id: str
-    store: Store
+    services: Services
+    loaders: Loaders
     # None only while serving the GraphiQL page, which runs no operation.
     authenticated: Principal | None
 

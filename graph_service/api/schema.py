@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.types import ExecutionContext, Info
+from strawberry.types import ExecutionContext
 
-from graph_service.api.context import Context
 from graph_service.api.errors import MaskUnexpectedErrors, log_errors
-from graph_service.api.types import MeType
-
-
-@strawberry.type
-class Query:
-    @strawberry.field(description="The caller: role and id from their token.")
-    def me(self, info: Info[Context, None]) -> MeType:
-        return MeType.from_principal(info.context.principal)
+from graph_service.api.mutations import Mutation
+from graph_service.api.queries import Query
+from graph_service.api.types import HelpType, MemberType, OrganisationType, PersonType, TieType
 
 
 class Schema(strawberry.Schema):
@@ -30,7 +24,12 @@ class Schema(strawberry.Schema):
 
 def build_schema() -> Schema:
     """The schema with its extensions."""
-    return Schema(query=Query, extensions=[MaskUnexpectedErrors])
+    return Schema(
+        query=Query,
+        mutation=Mutation,
+        types=[MemberType, PersonType, OrganisationType, TieType, HelpType],
+        extensions=[MaskUnexpectedErrors],
+    )
 
 
 schema = build_schema()

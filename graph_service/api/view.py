@@ -9,6 +9,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from graph_service.api.context import Context
+from graph_service.api.loaders import Loaders
 from graph_service.api.schema import Schema
 from graph_service.auth import Authenticator
 from graph_service.errors import AuthenticationError
@@ -60,6 +61,7 @@ class GraphQLView(GraphQL[Context, None]):
         return Context(
             request=request,
             request_id=request_id_var.get(),
-            store=request.app.state.store,
+            services=request.app.state.services,
+            loaders=Loaders.build(request.app.state.services),
             authenticated=getattr(request.state, "principal", None),
         )

@@ -1,0 +1,95 @@
+"""Root query fields."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from graph_service.api.context import Context
+from graph_service.api.pagination import Connection, page_window
+from graph_service.api.types import (
+    HelpType,
+    MemberType,
+    MeType,
+    Node,
+    OrganisationType,
+    PersonType,
+    TieType,
+)
+from graph_service.domain import MemberStatus
+from graph_service.errors import InvalidInput
+from graph_service.ids import from_global_id, parse_global_id, to_global_id
+
+
+def internal_id(global_id: str, type_name: str, argument: str = "id") -> str:
+    """The internal id of a global id argument, or INVALID_INPUT."""
+    try:
+        return from_global_id(global_id, type_name)
+    except ValueError:
+        raise InvalidInput(f"{argument} is not a {type_name} id") from None
+
+
+async def _node(info: Info[Context, None], type_name: str, node_id: str) -> Node | None:
+    services, principal = info.context.services, info.context.principal
+    if type_name == "Member":
+        member = await services.members.get(principal, node_id)
+        return MemberType.of(member) if member else None
+    if type_name == "Tie":
+        tie = await services.circles.tie(principal, node_id)
+        return TieType.of(tie) if tie else None
+    if type_name == "Help":
+        help_ = await services.help.get(principal, node_id)
+        return HelpType.of(help_) if help_ else None
+    if type_name == "Organisation":
+        org = (await services.organisations.by_ids([node_id])).get(node_id)
+        return OrganisationType.of(org) if org else None
+    if type_name == "Person":
+        person = await services.circles.person(principal, node_id)
+        if person is None:
+            return None
+        return PersonType(
+            id=strawberry.ID(to_global_id("Person", node_id)), display_name=person.name
+        )
+    return None
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The caller: role and id from their token.")
+    def me(self, info: Info[Context, None]) -> MeType:
+        return MeType(principal=info.context.principal)
+
+    @strawberry.field(description="Any object by its global id.")
+    async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:
+        try:
+            type_name, node_id = parse_global_id(id)
+        except ValueError:
+            raise InvalidInput("id is not a global id") from None
+        return await _node(info, type_name, node_id)
+
+    @strawberry.field(description="One member (coordinators, or the member themself).")
+    async def member(self, info: Info[Context, None], id: strawberry.ID) -> MemberType | None:
+        found = await info.context.services.members.get(
+            info.context.principal, internal_id(id, "Member")
+        )
+        return MemberType.of(found) if found else None
+
+    @strawberry.field(description="Members by display name; a member's token sees only itself.")
+    async def members(
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        status: MemberStatus | None = None,
+        search: str | None = None,
+    ) -> Connection[MemberType]:
+        offset, limit = page_window(first, after)
+        page = await info.context.services.members.page(
+            info.context.principal, offset=offset, limit=limit, status=status, search=search
+        )
+        return Connection.of([MemberType.of(m) for m in page.items], page.offset, page.total)
+
+    @strawberry.field(description="Organisations that can be named as supporters.")
+    async def organisations(self, info: Info[Context, None]) -> list[OrganisationType]:
+        orgs = await info.context.services.organisations.all(info.context.principal)
+        return [OrganisationType.of(org) for org in orgs]

@@ -1,0 +1,81 @@
+"""Use-cases for reciprocal help: record it, confirm it (two parties), balance it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from graph_service.auth import Principal, Role
+from graph_service.domain import ErrorCode, Help, HelpBalance, HelpKind, Outcome
+from graph_service.errors import PermissionDenied
+from graph_service.ids import new_id
+from graph_service.services import access
+from graph_service.services.validation import invalid, now_iso, today
+from graph_service.store import Store
+from graph_service.store import help as store_help
+
+COORDINATOR_RECORDER = "coordinator"
+
+
+class HelpService:
+    """Help given and received between members."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def record(
+        self, principal: Principal, from_id: str, to_id: str, on: date, kind: HelpKind
+    ) -> Outcome[Help]:
+        """Record help (coordinators, or a member who is the giver or the receiver)."""
+        access.require_staff_or_member(principal)
+        if principal.role is Role.MEMBER and principal.member_id not in (from_id, to_id):
+            raise PermissionDenied("a member records only help they gave or received")
+        if from_id == to_id:
+            return Outcome(errors=[invalid("toMemberId", "giver and receiver must differ")])
+        if on > today():
+            return Outcome(errors=[invalid("on", "must not be in the future")])
+        recorder = principal.member_id or COORDINATOR_RECORDER
+        help_ = await store_help.record_help(
+            self.store, new_id(), from_id, to_id, on, kind, recorder, now_iso()
+        )
+        if help_ is None:
+            return Outcome.fail(ErrorCode.NOT_FOUND, "no such member", "fromMemberId")
+        return Outcome(help_)
+
+    async def confirm(self, principal: Principal, help_id: str) -> Outcome[Help]:
+        """Confirm help as the other party (a member who did not record it)."""
+        me = access.require_member(principal)
+        help_ = await store_help.help_by_id(self.store, help_id)
+        if help_ is None:
+            return Outcome.fail(ErrorCode.NOT_FOUND, "no such help record", "id")
+        if me not in (help_.from_member_id, help_.to_member_id):
+            raise PermissionDenied("only the giver or the receiver may confirm help")
+        if help_.recorded_by == me:
+            return Outcome(errors=[invalid("id", "the other party must confirm help you recorded")])
+        if help_.confirmed or not await store_help.confirm_help(self.store, help_id, me, now_iso()):
+            return Outcome.fail(ErrorCode.NOT_PENDING, "already confirmed", "id")
+        confirmed = await store_help.help_by_id(self.store, help_id)
+        return Outcome(confirmed)
+
+    async def pending_for(self, member_ids: list[str]) -> dict[str, list[Help]]:
+        """Help awaiting each member's confirmation (caller checked already)."""
+        return await store_help.pending_for(self.store, member_ids)
+
+    async def balances(self, member_ids: list[str]) -> dict[str, HelpBalance]:
+        """Help balances by member (caller checked already)."""
+        return await store_help.balances(self.store, member_ids)
+
+    async def get(self, principal: Principal, help_id: str) -> Help | None:
+        """One help record, for its two parties and coordinators."""
+        access.require_staff_or_member(principal)
+        help_ = await store_help.help_by_id(self.store, help_id)
+        if (
+            help_ is not None
+            and principal.role is Role.MEMBER
+            and principal.member_id
+            not in (
+                help_.from_member_id,
+                help_.to_member_id,
+            )
+        ):
+            raise PermissionDenied("you may not see this help record")
+        return help_

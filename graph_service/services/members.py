@@ -1,0 +1,82 @@
+"""Use-cases for members: register, update, pause or leave, read and list."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from graph_service.auth import Principal, Role
+from graph_service.domain import ErrorCode, Member, MemberStatus, Outcome, Page
+from graph_service.ids import new_id
+from graph_service.services import access
+from graph_service.services.validation import clean_name, invalid, now_iso, today
+from graph_service.store import Store
+from graph_service.store import members as store_members
+
+
+class MemberService:
+    """Members of the network."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def register(
+        self, principal: Principal, display_name: str, member_since: date | None
+    ) -> Outcome[Member]:
+        """Register a new member (coordinators)."""
+        access.require_coordinator(principal)
+        name, error = clean_name(display_name, "displayName")
+        if error:
+            return Outcome(errors=[error])
+        since = member_since or today()
+        if since > today():
+            return Outcome(errors=[invalid("memberSince", "must not be in the future")])
+        member = await store_members.create_member(self.store, new_id(), name, since, now_iso())
+        return Outcome(member)
+
+    async def update(
+        self, principal: Principal, member_id: str, display_name: str
+    ) -> Outcome[Member]:
+        """Change a display name (coordinators, or the member themself)."""
+        access.require_member_access(principal, member_id)
+        name, error = clean_name(display_name, "displayName")
+        if error:
+            return Outcome(errors=[error])
+        member = await store_members.update_display_name(self.store, member_id, name, now_iso())
+        if member is None:
+            return Outcome.fail(ErrorCode.NOT_FOUND, "no such member", "id")
+        return Outcome(member)
+
+    async def set_status(
+        self, principal: Principal, member_id: str, status: MemberStatus
+    ) -> Outcome[Member]:
+        """Make a member ACTIVE, PAUSED or LEFT (coordinators)."""
+        access.require_coordinator(principal)
+        member = await store_members.set_status(self.store, member_id, status, now_iso())
+        if member is None:
+            return Outcome.fail(ErrorCode.NOT_FOUND, "no such member", "id")
+        return Outcome(member)
+
+    async def get(self, principal: Principal, member_id: str) -> Member | None:
+        """One member, if the caller may see them (FORBIDDEN otherwise)."""
+        access.require_member_access(principal, member_id)
+        return (await store_members.members_by_ids(self.store, [member_id])).get(member_id)
+
+    async def by_ids(self, ids: list[str]) -> dict[str, Member]:
+        """Members by id, for loaders whose caller has been checked already."""
+        return await store_members.members_by_ids(self.store, ids)
+
+    async def page(
+        self,
+        principal: Principal,
+        *,
+        offset: int,
+        limit: int,
+        status: MemberStatus | None,
+        search: str | None,
+    ) -> Page[Member]:
+        """Members by name: all for coordinators, only themself for a member."""
+        access.require_staff_or_member(principal)
+        only = principal.member_id if principal.role is Role.MEMBER else None
+        return await store_members.list_members(
+            self.store, offset=offset, limit=limit, status=status, search=search, only=only
+        )
