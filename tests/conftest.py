@@ -6,10 +6,11 @@ import os
 import socket
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -18,6 +19,7 @@ import uvicorn
 from graph_service.app import create_app
 from graph_service.auth import Role, issue_token
 from graph_service.engine import EmbeddedEngine
+from graph_service.ids import to_global_id
 from graph_service.settings import Settings, load_settings
 from graph_service.store import Store
 from graph_service.store.admin import wipe
@@ -176,3 +178,56 @@ class GraphQLClient:
 def as_coordinator(http: httpx.AsyncClient) -> GraphQLClient:
     """GraphQL as a coordinator."""
     return GraphQLClient(http, token_for(Role.COORDINATOR))
+
+
+@pytest.fixture
+def as_member(http: httpx.AsyncClient) -> Callable[[str], GraphQLClient]:
+    """GraphQL as the member with this global id."""
+    return lambda member_id: GraphQLClient(http, token_for(Role.MEMBER, member_id=member_id))
+
+
+@pytest.fixture
+def as_college(http: httpx.AsyncClient) -> GraphQLClient:
+    """GraphQL as a partner college."""
+    return GraphQLClient(http, token_for(Role.COLLEGE, college_id=to_global_id("College", "c1")))
+
+
+REGISTER = """
+mutation($name: String!) {
+  registerMember(input: {displayName: $name}) { member { id } userErrors { code } }
+}
+"""
+
+ADD_SUPPORTER = """
+mutation($input: AddSupporterInput!) {
+  addSupporter(input: $input) {
+    tie { id status relation reciprocal supporter { __typename ... on Member { id } } }
+    userErrors { field code message }
+  }
+}
+"""
+
+
+@pytest.fixture
+def register(as_coordinator: GraphQLClient) -> Callable[[str], Awaitable[str]]:
+    """Register a member as a coordinator; returns the member's global id."""
+
+    async def make(name: str) -> str:
+        body = await as_coordinator(REGISTER, name=name)
+        payload = body["data"]["registerMember"]  # type: ignore[index]
+        assert payload["userErrors"] == [], payload
+        return str(payload["member"]["id"])
+
+    return make
+
+
+@pytest.fixture
+def add_supporter(as_coordinator: GraphQLClient) -> Callable[..., Awaitable[dict[str, Any]]]:
+    """Add a supporter as a coordinator; returns the addSupporter payload."""
+
+    async def add(client: GraphQLClient | None = None, **input: object) -> dict[str, Any]:
+        body = await (client or as_coordinator)(ADD_SUPPORTER, input=input)
+        assert "errors" not in body, body
+        return body["data"]["addSupporter"]  # type: ignore[index, no-any-return]
+
+    return add
