@@ -119,6 +119,21 @@ def export_schema(
     err.print(f"wrote {path}")
 
 
+@app.command()
+def seed() -> None:
+    """Create the network's own organisations (idempotent: safe to run again)."""
+    from graph_service.seeding import seed_graph
+
+    settings = _settings()
+    try:
+        created = asyncio.run(seed_graph(settings))
+    except GraphServiceError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from None
+    for line in created:
+        print(line)
+
+
 @db_app.command("status")
 def db_status() -> None:
     """Say where the graph is and what it holds."""

@@ -26,7 +26,9 @@ mutation($tie: ID!, $accept: Boolean!) {
   respondToInvitation(tieId: $tie, accept: $accept) { tie { status } userErrors { field code } }
 }
 """
-END = "mutation($tie: ID!) { endSupport(tieId: $tie) { tie { status endedAt } userErrors { code } } }"
+END = (
+    "mutation($tie: ID!) { endSupport(tieId: $tie) { tie { status endedAt } userErrors { code } } }"
+)
 UPDATE = """
 mutation($tie: ID!, $relation: Relation!) {
   updateSupporter(tieId: $tie, relation: $relation) { tie { relation } userErrors { field code } }
@@ -59,7 +61,11 @@ async def test_add_person_and_organisation_are_active_at_once(
     circle = await _circle(as_coordinator, member)
     assert [c["supporter"] for c in circle] == [
         {"__typename": "Person", "displayName": "Mam"},
-        {"__typename": "Organisation", "name": "Sefton Recovery Peer Network", "kind": "PEER_NETWORK"},
+        {
+            "__typename": "Organisation",
+            "name": "Sefton Recovery Peer Network",
+            "kind": "PEER_NETWORK",
+        },
     ]
 
 
@@ -72,21 +78,30 @@ async def test_member_supporter_is_invited_then_accepts_and_reciprocity(
     a, b = await register("Aoife"), await register("Brendan")
     tie = (await add_supporter(memberId=a, relation="PEER", supporterMemberId=b))["tie"]
     assert tie["status"] == "INVITED" and tie["reciprocal"] is False
-    invitations = await as_member(b)("{ me { member { invitations { id member { displayName } } } } }")
+    invitations = await as_member(b)(
+        "{ me { member { invitations { id member { displayName } } } } }"
+    )
     assert invitations["data"]["me"]["member"]["invitations"] == [  # type: ignore[index]
         {"id": tie["id"], "member": {"displayName": "Aoife"}}
     ]
     accepted = await as_member(b)(RESPOND, tie=tie["id"], accept=True)
-    assert accepted["data"]["respondToInvitation"] == {"tie": {"status": "ACTIVE"}, "userErrors": []}  # type: ignore[index]
+    assert accepted["data"]["respondToInvitation"] == {
+        "tie": {"status": "ACTIVE"},
+        "userErrors": [],
+    }  # type: ignore[index]
     again = await as_member(b)(RESPOND, tie=tie["id"], accept=False)
     assert again["data"]["respondToInvitation"]["userErrors"][0]["code"] == "NOT_PENDING"  # type: ignore[index]
     # B names A back; once A accepts, both ties are reciprocal.
-    back = (await add_supporter(as_member(b), memberId=b, relation="PEER", supporterMemberId=a))["tie"]
+    back = (await add_supporter(as_member(b), memberId=b, relation="PEER", supporterMemberId=a))[
+        "tie"
+    ]
     await as_member(a)(RESPOND, tie=back["id"], accept=True)
     assert [c["reciprocal"] for c in await _circle(as_coordinator, a)] == [True]
     assert [c["reciprocal"] for c in await _circle(as_coordinator, b)] == [True]
     supporting = await as_member(b)("{ me { member { supporting { member { displayName } } } } }")
-    assert supporting["data"]["me"]["member"]["supporting"] == [{"member": {"displayName": "Aoife"}}]  # type: ignore[index]
+    assert supporting["data"]["me"]["member"]["supporting"] == [
+        {"member": {"displayName": "Aoife"}}
+    ]  # type: ignore[index]
 
 
 async def test_declined_invitation_leaves_circle(
@@ -107,11 +122,18 @@ async def test_update_and_end_support_keeps_history(
     as_coordinator: GraphQLClient, register: Register, add_supporter: Add
 ) -> None:
     member = await register("Aoife")
-    tie = (await add_supporter(memberId=member, relation="FRIEND", person={"displayName": "Pat"}))["tie"]
+    tie = (await add_supporter(memberId=member, relation="FRIEND", person={"displayName": "Pat"}))[
+        "tie"
+    ]
     updated = await as_coordinator(UPDATE, tie=tie["id"], relation="PROFESSIONAL")
-    assert updated["data"]["updateSupporter"] == {"tie": {"relation": "PROFESSIONAL"}, "userErrors": []}  # type: ignore[index]
+    assert updated["data"]["updateSupporter"] == {
+        "tie": {"relation": "PROFESSIONAL"},
+        "userErrors": [],
+    }  # type: ignore[index]
     wrong = await as_coordinator(UPDATE, tie=tie["id"], relation="ORGANISATION")
-    assert wrong["data"]["updateSupporter"]["userErrors"] == [{"field": "relation", "code": "INVALID_INPUT"}]  # type: ignore[index]
+    assert wrong["data"]["updateSupporter"]["userErrors"] == [
+        {"field": "relation", "code": "INVALID_INPUT"}
+    ]  # type: ignore[index]
     ended = (await as_coordinator(END, tie=tie["id"]))["data"]["endSupport"]  # type: ignore[index]
     assert ended["tie"]["status"] == "ENDED" and ended["tie"]["endedAt"]
     assert await _circle(as_coordinator, member) == []
@@ -127,14 +149,32 @@ async def test_user_error_codes(
     a, b = await register("Aoife"), await register("Brendan")
     missing_member = "TWVtYmVyOm5vLXN1Y2g="  # Member:no-such
     cases = {
-        "NOT_FOUND member": (dict(memberId=missing_member, relation="FRIEND", person={"displayName": "X"}), "NOT_FOUND"),
-        "NOT_FOUND supporter": (dict(memberId=a, relation="PEER", supporterMemberId=missing_member), "NOT_FOUND"),
+        "NOT_FOUND member": (
+            dict(memberId=missing_member, relation="FRIEND", person={"displayName": "X"}),
+            "NOT_FOUND",
+        ),
+        "NOT_FOUND supporter": (
+            dict(memberId=a, relation="PEER", supporterMemberId=missing_member),
+            "NOT_FOUND",
+        ),
         "SELF_SUPPORT": (dict(memberId=a, relation="PEER", supporterMemberId=a), "SELF_SUPPORT"),
-        "two supporters": (dict(memberId=a, relation="PEER", supporterMemberId=b, person={"displayName": "X"}), "INVALID_INPUT"),
+        "two supporters": (
+            dict(memberId=a, relation="PEER", supporterMemberId=b, person={"displayName": "X"}),
+            "INVALID_INPUT",
+        ),
         "no supporter": (dict(memberId=a, relation="PEER"), "INVALID_INPUT"),
-        "org relation for person": (dict(memberId=a, relation="ORGANISATION", person={"displayName": "X"}), "INVALID_INPUT"),
-        "bad person name": (dict(memberId=a, relation="FAMILY", person={"displayName": " "}), "INVALID_INPUT"),
-        "bad id": (dict(memberId="zzz", relation="FAMILY", person={"displayName": "X"}), "INVALID_INPUT"),
+        "org relation for person": (
+            dict(memberId=a, relation="ORGANISATION", person={"displayName": "X"}),
+            "INVALID_INPUT",
+        ),
+        "bad person name": (
+            dict(memberId=a, relation="FAMILY", person={"displayName": " "}),
+            "INVALID_INPUT",
+        ),
+        "bad id": (
+            dict(memberId="zzz", relation="FAMILY", person={"displayName": "X"}),
+            "INVALID_INPUT",
+        ),
     }
     for name, (input, code) in cases.items():
         payload = await add_supporter(**input)
@@ -143,7 +183,10 @@ async def test_user_error_codes(
     await add_supporter(memberId=a, relation="PEER", supporterMemberId=b)
     duplicate = await add_supporter(memberId=a, relation="FRIEND", supporterMemberId=b)
     assert [e["code"] for e in duplicate["userErrors"]] == ["ALREADY_IN_CIRCLE"]
-    await as_coordinator("mutation($id: ID!) { setMemberStatus(id: $id, status: PAUSED) { userErrors { code } } }", id=b)
+    await as_coordinator(
+        "mutation($id: ID!) { setMemberStatus(id: $id, status: PAUSED) { userErrors { code } } }",
+        id=b,
+    )
     c = await register("Cathal")
     paused_supporter = await add_supporter(memberId=c, relation="PEER", supporterMemberId=b)
     assert [e["code"] for e in paused_supporter["userErrors"]] == ["MEMBER_NOT_ACTIVE"]
@@ -154,7 +197,9 @@ async def test_user_error_codes(
 async def test_sixth_supporter_is_circle_full(register: Register, add_supporter: Add) -> None:
     member = await register("Aoife")
     for n in range(5):
-        payload = await add_supporter(memberId=member, relation="FRIEND", person={"displayName": f"F{n}"})
+        payload = await add_supporter(
+            memberId=member, relation="FRIEND", person={"displayName": f"F{n}"}
+        )
         assert payload["userErrors"] == []
     sixth = await add_supporter(memberId=member, relation="FRIEND", person={"displayName": "F6"})
     assert [e["code"] for e in sixth["userErrors"]] == ["CIRCLE_FULL"]

@@ -147,6 +147,10 @@ def test_serve_first_start_then_sigterm_leaves_no_engine(tmp_path: Path) -> None
         second = _run(tmp_path, "serve", "--port", str(_port()))
         assert second.returncode == 2
         assert "already in use by another graph-service" in second.stderr
+        # Tools beside a running service reach its engine instead of starting another.
+        status = _run(tmp_path, "db", "status")
+        assert status.returncode == 0, status.stderr
+        assert "served at bolt://127.0.0.1:" in status.stdout
         process.send_signal(signal.SIGTERM)
         out, _ = process.communicate(timeout=60)
     finally:
@@ -180,3 +184,14 @@ def test_db_status_reports_embedded_graph(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "embedded in" in done.stdout
     assert "person_id" in done.stdout or "constraints: none" in done.stdout
+
+
+def test_seed_is_idempotent(tmp_path: Path) -> None:
+    first = _run(tmp_path, "seed")
+    assert first.returncode == 0, first.stderr
+    second = _run(tmp_path, "seed")
+    assert second.returncode == 0, second.stderr
+    assert first.stdout == second.stdout
+    assert "Sefton Recovery Peer Network" in first.stdout
+    status = _run(tmp_path, "db", "status")
+    assert "nodes: 1" in status.stdout

@@ -70,7 +70,10 @@ async def test_record_help_user_errors(
     else:
         variables["to"] = "nonsense"
     body = await as_coordinator(RECORD, **variables)
-    assert body["data"]["recordHelp"] == {"help": None, "userErrors": [{"field": field, "code": code}]}  # type: ignore[index]
+    assert body["data"]["recordHelp"] == {
+        "help": None,
+        "userErrors": [{"field": field, "code": code}],
+    }  # type: ignore[index]
 
 
 async def test_unknown_help_is_not_found(

@@ -38,7 +38,9 @@ async def test_register_and_read_member(
     member = body["data"]["member"]  # type: ignore[index]
     assert member["displayName"] == "Aoife"
     assert member["status"] == "ACTIVE"
-    node = await as_coordinator("query($id: ID!) { node(id: $id) { id ... on Member { displayName } } }", id=member_id)
+    node = await as_coordinator(
+        "query($id: ID!) { node(id: $id) { id ... on Member { displayName } } }", id=member_id
+    )
     assert node["data"]["node"] == {"id": member_id, "displayName": "Aoife"}  # type: ignore[index]
 
 
@@ -57,7 +59,7 @@ async def test_register_rejects_bad_names(as_coordinator: GraphQLClient, name: s
 
 async def test_register_rejects_future_member_since(as_coordinator: GraphQLClient) -> None:
     body = await as_coordinator(
-        "mutation { registerMember(input: {displayName: \"Bo\", memberSince: \"2999-01-01\"})"
+        'mutation { registerMember(input: {displayName: "Bo", memberSince: "2999-01-01"})'
         " { member { id } userErrors { field code } } }"
     )
     assert body["data"]["registerMember"]["userErrors"] == [  # type: ignore[index]
@@ -134,7 +136,9 @@ async def test_members_paginate_filter_and_search(
 
 
 @pytest.mark.parametrize(
-    ("first", "after"), [(0, None), (101, None), (5, "bogus")], ids=["zero", "too-many", "bad-cursor"]
+    ("first", "after"),
+    [(0, None), (101, None), (5, "bogus")],
+    ids=["zero", "too-many", "bad-cursor"],
 )
 async def test_members_bad_paging_is_invalid_input(
     as_coordinator: GraphQLClient, first: int, after: str | None
@@ -148,4 +152,7 @@ async def test_me_member_for_member_token(
 ) -> None:
     member_id = await register("Jo")
     body = await as_member(member_id)("{ me { role member { id displayName } } }")
-    assert body["data"]["me"] == {"role": "MEMBER", "member": {"id": member_id, "displayName": "Jo"}}  # type: ignore[index]
+    assert body["data"]["me"] == {
+        "role": "MEMBER",
+        "member": {"id": member_id, "displayName": "Jo"},
+    }  # type: ignore[index]

@@ -54,7 +54,10 @@ async def world(
     for giver, receiver in ((b, c), (c, a)):
         data = await _data(
             GraphQLClient(as_coordinator.http, token_for(Role.MEMBER, member_id=giver)),
-            record, f=giver, t=receiver, on=TODAY,
+            record,
+            f=giver,
+            t=receiver,
+            on=TODAY,
         )
         helps.append(data["recordHelp"]["help"]["id"])
     return World(a, b, c, person["tie"]["id"], b_a["tie"]["id"], b_c["tie"]["id"], *helps)
@@ -65,66 +68,151 @@ Q = {
     "node-member": ("query($id: ID!) { node(id: $id) { id } }", lambda w: {"id": w.b}),
     "node-tie": ("query($id: ID!) { node(id: $id) { id } }", lambda w: {"id": w.b_invites_c}),
     "node-help": ("query($id: ID!) { node(id: $id) { id } }", lambda w: {"id": w.b_c_help}),
-    "register": ('mutation { registerMember(input: {displayName: "Z"}) { userErrors { code } } }',
-                 lambda w: {}),
-    "set-status": ("mutation($id: ID!) { setMemberStatus(id: $id, status: PAUSED)"
-                   " { userErrors { code } } }", lambda w: {"id": w.a}),
-    "update-other": ('mutation($id: ID!) { updateMember(input: {id: $id, displayName: "Z"})'
-                     " { userErrors { code } } }", lambda w: {"id": w.b}),
-    "add-to-other": ('mutation($id: ID!) { addSupporter(input: {memberId: $id, relation: FRIEND,'
-                     ' person: {displayName: "Z"}}) { userErrors { code } } }',
-                     lambda w: {"id": w.b}),
-    "end-other-tie": ("mutation($t: ID!) { endSupport(tieId: $t) { userErrors { code } } }",
-                      lambda w: {"t": w.b_invites_c}),
-    "update-other-tie": ("mutation($t: ID!) { updateSupporter(tieId: $t, relation: FRIEND)"
-                         " { userErrors { code } } }", lambda w: {"t": w.b_invites_c}),
-    "respond-not-mine": ("mutation($t: ID!) { respondToInvitation(tieId: $t, accept: true)"
-                         " { userErrors { code } } }", lambda w: {"t": w.b_invites_c}),
-    "respond-mine": ("mutation($t: ID!) { respondToInvitation(tieId: $t, accept: true)"
-                     " { userErrors { code } } }", lambda w: {"t": w.b_invites_a}),
-    "record-others-help": ("mutation($f: ID!, $t: ID!) { recordHelp(input: {fromMemberId: $f,"
-                           f' toMemberId: $t, on: "{TODAY}", kind: OTHER}}) {{ userErrors {{ code }} }} }}',
-                           lambda w: {"f": w.b, "t": w.c}),
-    "confirm-others-help": ("mutation($id: ID!) { confirmHelp(id: $id) { userErrors { code } } }",
-                            lambda w: {"id": w.b_c_help}),
-    "confirm-my-help": ("mutation($id: ID!) { confirmHelp(id: $id) { userErrors { code } } }",
-                        lambda w: {"id": w.c_a_help}),
-    "create-org": ('mutation { createOrganisation(input: {name: "Z", kind: OTHER})'
-                   " { userErrors { code } } }", lambda w: {}),
-    "nested-circle-of-supporter": (
-        "query($id: ID!) { member(id: $id) { invitations { member { displayName circle { id } } } } }",
+    "register": (
+        'mutation { registerMember(input: {displayName: "Z"}) { userErrors { code } } }',
+        lambda w: {},
+    ),
+    "set-status": (
+        "mutation($id: ID!) { setMemberStatus(id: $id, status: PAUSED) { userErrors { code } } }",
         lambda w: {"id": w.a},
     ),
-    "own-member": ("query($id: ID!) { member(id: $id) { circle { id } helpBalance { given } } }",
-                   lambda w: {"id": w.a}),
-    "own-add": ('mutation($id: ID!) { addSupporter(input: {memberId: $id, relation: FRIEND,'
-                ' person: {displayName: "Z"}}) { userErrors { code } } }', lambda w: {"id": w.a}),
-    "own-end": ("mutation($t: ID!) { endSupport(tieId: $t) { userErrors { code } } }",
-                lambda w: {"t": w.a_person_tie}),
+    "update-other": (
+        'mutation($id: ID!) { updateMember(input: {id: $id, displayName: "Z"})'
+        " { userErrors { code } } }",
+        lambda w: {"id": w.b},
+    ),
+    "add-to-other": (
+        "mutation($id: ID!) { addSupporter(input: {memberId: $id, relation: FRIEND,"
+        ' person: {displayName: "Z"}}) { userErrors { code } } }',
+        lambda w: {"id": w.b},
+    ),
+    "end-other-tie": (
+        "mutation($t: ID!) { endSupport(tieId: $t) { userErrors { code } } }",
+        lambda w: {"t": w.b_invites_c},
+    ),
+    "update-other-tie": (
+        "mutation($t: ID!) { updateSupporter(tieId: $t, relation: FRIEND)"
+        " { userErrors { code } } }",
+        lambda w: {"t": w.b_invites_c},
+    ),
+    "respond-not-mine": (
+        "mutation($t: ID!) { respondToInvitation(tieId: $t, accept: true)"
+        " { userErrors { code } } }",
+        lambda w: {"t": w.b_invites_c},
+    ),
+    "respond-mine": (
+        "mutation($t: ID!) { respondToInvitation(tieId: $t, accept: true)"
+        " { userErrors { code } } }",
+        lambda w: {"t": w.b_invites_a},
+    ),
+    "record-others-help": (
+        "mutation($f: ID!, $t: ID!) { recordHelp(input: {fromMemberId: $f,"
+        f' toMemberId: $t, on: "{TODAY}", kind: OTHER}}) {{ userErrors {{ code }} }} }}',
+        lambda w: {"f": w.b, "t": w.c},
+    ),
+    "confirm-others-help": (
+        "mutation($id: ID!) { confirmHelp(id: $id) { userErrors { code } } }",
+        lambda w: {"id": w.b_c_help},
+    ),
+    "confirm-my-help": (
+        "mutation($id: ID!) { confirmHelp(id: $id) { userErrors { code } } }",
+        lambda w: {"id": w.c_a_help},
+    ),
+    "create-org": (
+        'mutation { createOrganisation(input: {name: "Z", kind: OTHER}) { userErrors { code } } }',
+        lambda w: {},
+    ),
+    "nested-circle-of-supporter": (
+        "query($id: ID!) { member(id: $id)"
+        " { invitations { member { displayName circle { id } } } } }",
+        lambda w: {"id": w.a},
+    ),
+    "own-member": (
+        "query($id: ID!) { member(id: $id) { circle { id } helpBalance { given } } }",
+        lambda w: {"id": w.a},
+    ),
+    "own-add": (
+        "mutation($id: ID!) { addSupporter(input: {memberId: $id, relation: FRIEND,"
+        ' person: {displayName: "Z"}}) { userErrors { code } } }',
+        lambda w: {"id": w.a},
+    ),
+    "own-end": (
+        "mutation($t: ID!) { endSupport(tieId: $t) { userErrors { code } } }",
+        lambda w: {"t": w.a_person_tie},
+    ),
 }
 
 # (case, role, expected): FORBIDDEN, or OK (data with no errors and no userErrors).
 MATRIX = [
-    *[(case, "member", "FORBIDDEN") for case in (
-        "member", "node-member", "node-tie", "node-help", "register", "set-status",
-        "update-other", "add-to-other", "end-other-tie", "update-other-tie", "respond-not-mine",
-        "record-others-help", "confirm-others-help", "create-org", "nested-circle-of-supporter",
-    )],
-    *[(case, "member", "OK") for case in (
-        "own-member", "own-add", "own-end", "respond-mine", "confirm-my-help",
-    )],
-    *[(case, "coordinator", "OK") for case in (
-        "member", "node-member", "node-tie", "node-help", "register", "set-status",
-        "update-other", "add-to-other", "end-other-tie", "update-other-tie", "record-others-help",
-        "create-org", "nested-circle-of-supporter",
-    )],
-    *[(case, "coordinator", "FORBIDDEN") for case in (
-        "respond-mine", "confirm-my-help",
-    )],
-    *[(case, "college", "FORBIDDEN") for case in (
-        "member", "node-member", "node-tie", "register", "add-to-other", "record-others-help",
-        "own-member", "respond-mine", "confirm-my-help",
-    )],
+    *[
+        (case, "member", "FORBIDDEN")
+        for case in (
+            "member",
+            "node-member",
+            "node-tie",
+            "node-help",
+            "register",
+            "set-status",
+            "update-other",
+            "add-to-other",
+            "end-other-tie",
+            "update-other-tie",
+            "respond-not-mine",
+            "record-others-help",
+            "confirm-others-help",
+            "create-org",
+            "nested-circle-of-supporter",
+        )
+    ],
+    *[
+        (case, "member", "OK")
+        for case in (
+            "own-member",
+            "own-add",
+            "own-end",
+            "respond-mine",
+            "confirm-my-help",
+        )
+    ],
+    *[
+        (case, "coordinator", "OK")
+        for case in (
+            "member",
+            "node-member",
+            "node-tie",
+            "node-help",
+            "register",
+            "set-status",
+            "update-other",
+            "add-to-other",
+            "end-other-tie",
+            "update-other-tie",
+            "record-others-help",
+            "create-org",
+            "nested-circle-of-supporter",
+        )
+    ],
+    *[
+        (case, "coordinator", "FORBIDDEN")
+        for case in (
+            "respond-mine",
+            "confirm-my-help",
+        )
+    ],
+    *[
+        (case, "college", "FORBIDDEN")
+        for case in (
+            "member",
+            "node-member",
+            "node-tie",
+            "register",
+            "add-to-other",
+            "record-others-help",
+            "own-member",
+            "respond-mine",
+            "confirm-my-help",
+        )
+    ],
 ]
 
 
