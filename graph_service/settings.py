@@ -64,6 +64,9 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _production_needs_a_secret(self) -> Settings:
+        secret = self.auth_secret.get_secret_value() if self.auth_secret else ""
+        if self.env == "production" and secret.startswith("change-me"):
+            raise ValueError("AUTH_SECRET is still the placeholder from .env.example")
         if self.env == "production" and self.auth_secret is None and not self.auth_public_key:
             raise ValueError(
                 "AUTH_SECRET must be set when ENV=production (generate one with "

@@ -20,8 +20,19 @@ from graph_service.settings import load_settings
         ({"GRAPH_URI": "http://localhost:7474"}, "GRAPH_URI must use one of the schemes"),
         ({"PORT": "0"}, "PORT"),
         ({"ENV": "staging"}, "ENV"),
+        (
+            {"ENV": "production", "AUTH_SECRET": "change-me-to-a-long-random-secret"},
+            "still the placeholder",
+        ),
     ],
-    ids=["production-no-secret", "short-secret", "http-uri", "port-zero", "unknown-env"],
+    ids=[
+        "production-no-secret",
+        "short-secret",
+        "http-uri",
+        "port-zero",
+        "unknown-env",
+        "placeholder-secret",
+    ],
 )
 def test_bad_settings_are_clear_errors(
     monkeypatch: pytest.MonkeyPatch, env: dict[str, str], message: str
