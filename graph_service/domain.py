@@ -77,7 +77,6 @@ class ErrorCode(enum.Enum):
     MEMBER_NOT_ACTIVE = "MEMBER_NOT_ACTIVE"
     INVALID_INPUT = "INVALID_INPUT"
     NOT_PENDING = "NOT_PENDING"
-    NO_CONSENT = "NO_CONSENT"
 
 
 @dataclass(frozen=True)

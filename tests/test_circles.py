@@ -249,3 +249,24 @@ async def test_unknown_tie_is_not_found(as_coordinator: GraphQLClient, kind: str
     else:
         body = await as_coordinator(END, tie=tie)
         assert body["data"]["endSupport"]["userErrors"][0]["code"] == "NOT_FOUND"  # type: ignore[index]
+
+
+async def test_person_node_visible_to_coordinator_and_own_member_only(
+    as_coordinator: GraphQLClient,
+    as_member: Callable[[str], GraphQLClient],
+    register: Register,
+    add_supporter: Add,
+) -> None:
+    a, b = await register("Aoife"), await register("Brendan")
+    await add_supporter(memberId=a, relation="FAMILY", person={"displayName": "Mam"})
+    body = await as_coordinator(
+        "query($id: ID!) { member(id: $id) { circle { supporter { ... on Person { id } } } } }",
+        id=a,
+    )
+    person = body["data"]["member"]["circle"][0]["supporter"]["id"]  # type: ignore[index]
+    node = "query($id: ID!) { node(id: $id) { ... on Person { displayName } } }"
+    assert (await as_coordinator(node, id=person))["data"]["node"] == {"displayName": "Mam"}  # type: ignore[index]
+    assert (await as_member(a)(node, id=person))["data"]["node"] == {"displayName": "Mam"}  # type: ignore[index]
+    other = await as_member(b)(node, id=person)
+    assert [e["extensions"]["code"] for e in other["errors"]] == ["FORBIDDEN"]  # type: ignore[union-attr]
+    assert other["data"] == {"node": None}
