@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Coroutine
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -24,6 +25,7 @@ app.add_typer(db_app, name="db")
 err = Console(stderr=True, soft_wrap=True, highlight=False)
 
 SCHEMA_FILE = Path("schema/schema.graphql")
+T = TypeVar("T")
 
 
 def _settings(**overrides: object) -> Settings:
@@ -32,6 +34,15 @@ def _settings(**overrides: object) -> Settings:
     except GraphServiceError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
+
+
+def _run(work: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion; the service's errors end the command with code 1."""
+    try:
+        return asyncio.run(work)
+    except GraphServiceError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from None
 
 
 @app.command()
@@ -124,13 +135,7 @@ def seed() -> None:
     """Create the network's own organisations (idempotent: safe to run again)."""
     from graph_service.seeding import seed_graph
 
-    settings = _settings()
-    try:
-        created = asyncio.run(seed_graph(settings))
-    except GraphServiceError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(1) from None
-    for line in created:
+    for line in _run(seed_graph(_settings())):
         print(line)
 
 
@@ -139,13 +144,7 @@ def db_status() -> None:
     """Say where the graph is and what it holds."""
     from graph_service.status import graph_status
 
-    settings = _settings()
-    try:
-        report = asyncio.run(graph_status(settings))
-    except GraphServiceError as exc:
-        err.print(f"[red]unavailable:[/red] {exc}")
-        raise typer.Exit(1) from None
-    for key, value in report.items():
+    for key, value in _run(graph_status(_settings())).items():
         print(f"{key:>13}: {value}")
 
 

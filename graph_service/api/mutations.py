@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
 import strawberry
 from strawberry.types import Info
 
@@ -19,8 +22,20 @@ from graph_service.api.payloads import (
     UserErrorType,
 )
 from graph_service.api.types import HelpType, MemberType, OrganisationType, TieType
-from graph_service.domain import ErrorCode, MemberStatus, Relation, UserError
+from graph_service.domain import (
+    ErrorCode,
+    Help,
+    Member,
+    MemberStatus,
+    Organisation,
+    Outcome,
+    Relation,
+    Tie,
+    UserError,
+)
 from graph_service.ids import from_global_id
+
+T = TypeVar("T")
 
 
 class BadId(Exception):
@@ -31,17 +46,51 @@ class BadId(Exception):
         self.error = UserError(field, f"not a {type_name} id", ErrorCode.INVALID_INPUT)
 
 
-def _id(value: str | None, type_name: str, field: str) -> str:
-    if value is None:
-        return ""
+def _id(value: str, type_name: str, field: str) -> str:
     try:
         return from_global_id(value, type_name)
     except ValueError:
         raise BadId(field, type_name) from None
 
 
-def _errors(bad: BadId) -> list[UserErrorType]:
-    return UserErrorType.list_of([bad.error])
+def _optional_id(value: str | None, type_name: str, field: str) -> str | None:
+    return None if value is None else _id(value, type_name, field)
+
+
+async def _attempt(work: Callable[[], Awaitable[Outcome[T]]]) -> Outcome[T]:
+    """Run a use-case; an undecodable id argument becomes an INVALID_INPUT user error."""
+    try:
+        return await work()
+    except BadId as bad:
+        return Outcome(errors=[bad.error])
+
+
+def _member(outcome: Outcome[Member]) -> MemberPayload:
+    return MemberPayload(
+        member=MemberType.of(outcome.value) if outcome.value else None,
+        user_errors=UserErrorType.list_of(outcome.errors),
+    )
+
+
+def _tie(outcome: Outcome[Tie]) -> TiePayload:
+    return TiePayload(
+        tie=TieType.of(outcome.value) if outcome.value else None,
+        user_errors=UserErrorType.list_of(outcome.errors),
+    )
+
+
+def _help(outcome: Outcome[Help]) -> HelpPayload:
+    return HelpPayload(
+        help=HelpType.of(outcome.value) if outcome.value else None,
+        user_errors=UserErrorType.list_of(outcome.errors),
+    )
+
+
+def _organisation(outcome: Outcome[Organisation]) -> OrganisationPayload:
+    return OrganisationPayload(
+        organisation=OrganisationType.of(outcome.value) if outcome.value else None,
+        user_errors=UserErrorType.list_of(outcome.errors),
+    )
 
 
 @strawberry.type
@@ -50,130 +99,123 @@ class Mutation:
     async def register_member(
         self, info: Info[Context, None], input: RegisterMemberInput
     ) -> MemberPayload:
-        outcome = await info.context.services.members.register(
-            info.context.principal, input.display_name, input.member_since
+        ctx = info.context
+        return _member(
+            await ctx.services.members.register(
+                ctx.principal, input.display_name, input.member_since
+            )
         )
-        member = MemberType.of(outcome.value) if outcome.value else None
-        return MemberPayload(member=member, user_errors=UserErrorType.list_of(outcome.errors))
 
     @strawberry.mutation(description="Change a display name (coordinators, or the member).")
     async def update_member(
         self, info: Info[Context, None], input: UpdateMemberInput
     ) -> MemberPayload:
-        try:
-            member_id = _id(input.id, "Member", "id")
-        except BadId as bad:
-            return MemberPayload(member=None, user_errors=_errors(bad))
-        outcome = await info.context.services.members.update(
-            info.context.principal, member_id, input.display_name
+        ctx = info.context
+        return _member(
+            await _attempt(
+                lambda: ctx.services.members.update(
+                    ctx.principal, _id(input.id, "Member", "id"), input.display_name
+                )
+            )
         )
-        member = MemberType.of(outcome.value) if outcome.value else None
-        return MemberPayload(member=member, user_errors=UserErrorType.list_of(outcome.errors))
 
     @strawberry.mutation(description="Make a member ACTIVE, PAUSED or LEFT (coordinators).")
     async def set_member_status(
         self, info: Info[Context, None], id: strawberry.ID, status: MemberStatus
     ) -> MemberPayload:
-        try:
-            member_id = _id(id, "Member", "id")
-        except BadId as bad:
-            return MemberPayload(member=None, user_errors=_errors(bad))
-        outcome = await info.context.services.members.set_status(
-            info.context.principal, member_id, status
+        ctx = info.context
+        return _member(
+            await _attempt(
+                lambda: ctx.services.members.set_status(
+                    ctx.principal, _id(id, "Member", "id"), status
+                )
+            )
         )
-        member = MemberType.of(outcome.value) if outcome.value else None
-        return MemberPayload(member=member, user_errors=UserErrorType.list_of(outcome.errors))
 
     @strawberry.mutation(description="Add a supporter to a circle; members are invited first.")
     async def add_supporter(
         self, info: Info[Context, None], input: AddSupporterInput
     ) -> TiePayload:
-        try:
-            member_id = _id(input.member_id, "Member", "memberId")
-            supporter_id = _id(input.supporter_member_id, "Member", "supporterMemberId")
-            org_id = _id(input.organisation_id, "Organisation", "organisationId")
-        except BadId as bad:
-            return TiePayload(tie=None, user_errors=_errors(bad))
-        outcome = await info.context.services.circles.add_supporter(
-            info.context.principal,
-            member_id,
-            input.relation,
-            supporter_member_id=supporter_id or None,
-            person_name=input.person.display_name if input.person else None,
-            organisation_id=org_id or None,
+        ctx = info.context
+        return _tie(
+            await _attempt(
+                lambda: ctx.services.circles.add_supporter(
+                    ctx.principal,
+                    _id(input.member_id, "Member", "memberId"),
+                    input.relation,
+                    supporter_member_id=_optional_id(
+                        input.supporter_member_id, "Member", "supporterMemberId"
+                    ),
+                    person_name=input.person.display_name if input.person else None,
+                    organisation_id=_optional_id(
+                        input.organisation_id, "Organisation", "organisationId"
+                    ),
+                )
+            )
         )
-        tie = TieType.of(outcome.value) if outcome.value else None
-        return TiePayload(tie=tie, user_errors=UserErrorType.list_of(outcome.errors))
 
     @strawberry.mutation(description="Accept or decline being named a supporter.")
     async def respond_to_invitation(
         self, info: Info[Context, None], tie_id: strawberry.ID, accept: bool
     ) -> TiePayload:
-        try:
-            internal = _id(tie_id, "Tie", "tieId")
-        except BadId as bad:
-            return TiePayload(tie=None, user_errors=_errors(bad))
-        outcome = await info.context.services.circles.respond(
-            info.context.principal, internal, accept
+        ctx = info.context
+        return _tie(
+            await _attempt(
+                lambda: ctx.services.circles.respond(
+                    ctx.principal, _id(tie_id, "Tie", "tieId"), accept
+                )
+            )
         )
-        tie = TieType.of(outcome.value) if outcome.value else None
-        return TiePayload(tie=tie, user_errors=UserErrorType.list_of(outcome.errors))
 
     @strawberry.mutation(description="Change what a supporter is to the member.")
     async def update_supporter(
         self, info: Info[Context, None], tie_id: strawberry.ID, relation: Relation
     ) -> TiePayload:
-        try:
-            internal = _id(tie_id, "Tie", "tieId")
-        except BadId as bad:
-            return TiePayload(tie=None, user_errors=_errors(bad))
-        outcome = await info.context.services.circles.update_relation(
-            info.context.principal, internal, relation
+        ctx = info.context
+        return _tie(
+            await _attempt(
+                lambda: ctx.services.circles.update_relation(
+                    ctx.principal, _id(tie_id, "Tie", "tieId"), relation
+                )
+            )
         )
-        tie = TieType.of(outcome.value) if outcome.value else None
-        return TiePayload(tie=tie, user_errors=UserErrorType.list_of(outcome.errors))
 
     @strawberry.mutation(description="End a tie; its history is kept.")
     async def end_support(self, info: Info[Context, None], tie_id: strawberry.ID) -> TiePayload:
-        try:
-            internal = _id(tie_id, "Tie", "tieId")
-        except BadId as bad:
-            return TiePayload(tie=None, user_errors=_errors(bad))
-        outcome = await info.context.services.circles.end(info.context.principal, internal)
-        tie = TieType.of(outcome.value) if outcome.value else None
-        return TiePayload(tie=tie, user_errors=UserErrorType.list_of(outcome.errors))
+        ctx = info.context
+        return _tie(
+            await _attempt(
+                lambda: ctx.services.circles.end(ctx.principal, _id(tie_id, "Tie", "tieId"))
+            )
+        )
 
     @strawberry.mutation(description="Create an organisational supporter (coordinators).")
     async def create_organisation(
         self, info: Info[Context, None], input: CreateOrganisationInput
     ) -> OrganisationPayload:
-        outcome = await info.context.services.organisations.create(
-            info.context.principal, input.name, input.kind
-        )
-        org = OrganisationType.of(outcome.value) if outcome.value else None
-        return OrganisationPayload(
-            organisation=org, user_errors=UserErrorType.list_of(outcome.errors)
+        ctx = info.context
+        return _organisation(
+            await ctx.services.organisations.create(ctx.principal, input.name, input.kind)
         )
 
     @strawberry.mutation(description="Record help given; the other party confirms it.")
     async def record_help(self, info: Info[Context, None], input: RecordHelpInput) -> HelpPayload:
-        try:
-            giver = _id(input.from_member_id, "Member", "fromMemberId")
-            receiver = _id(input.to_member_id, "Member", "toMemberId")
-        except BadId as bad:
-            return HelpPayload(help=None, user_errors=_errors(bad))
-        outcome = await info.context.services.help.record(
-            info.context.principal, giver, receiver, input.on, input.kind
+        ctx = info.context
+        return _help(
+            await _attempt(
+                lambda: ctx.services.help.record(
+                    ctx.principal,
+                    _id(input.from_member_id, "Member", "fromMemberId"),
+                    _id(input.to_member_id, "Member", "toMemberId"),
+                    input.on,
+                    input.kind,
+                )
+            )
         )
-        help_ = HelpType.of(outcome.value) if outcome.value else None
-        return HelpPayload(help=help_, user_errors=UserErrorType.list_of(outcome.errors))
 
     @strawberry.mutation(description="Confirm help the other party recorded.")
     async def confirm_help(self, info: Info[Context, None], id: strawberry.ID) -> HelpPayload:
-        try:
-            internal = _id(id, "Help", "id")
-        except BadId as bad:
-            return HelpPayload(help=None, user_errors=_errors(bad))
-        outcome = await info.context.services.help.confirm(info.context.principal, internal)
-        help_ = HelpType.of(outcome.value) if outcome.value else None
-        return HelpPayload(help=help_, user_errors=UserErrorType.list_of(outcome.errors))
+        ctx = info.context
+        return _help(
+            await _attempt(lambda: ctx.services.help.confirm(ctx.principal, _id(id, "Help", "id")))
+        )
