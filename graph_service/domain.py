@@ -67,6 +67,28 @@ class HelpKind(enum.Enum):
     OTHER = "OTHER"
 
 
+class CourseCategory(enum.Enum):
+    """What a partner college's course is about."""
+
+    WELLNESS_TOOLBOX = "WELLNESS_TOOLBOX"
+    WRAP_EDUCATION = "WRAP_EDUCATION"
+    COMPLEMENTARY_THERAPY = "COMPLEMENTARY_THERAPY"
+    MUSIC = "MUSIC"
+    CRAFT = "CRAFT"
+    TAI_CHI = "TAI_CHI"
+    JOURNALING = "JOURNALING"
+    CREATIVE_WRITING = "CREATIVE_WRITING"
+    OTHER = "OTHER"
+
+
+class EnrolmentStatus(enum.Enum):
+    """Where a member's enrolment on a course stands."""
+
+    ENROLLED = "ENROLLED"
+    COMPLETED = "COMPLETED"
+    WITHDRAWN = "WITHDRAWN"
+
+
 class ErrorCode(enum.Enum):
     """Codes of expected failures, returned as data (userErrors)."""
 
@@ -77,6 +99,8 @@ class ErrorCode(enum.Enum):
     MEMBER_NOT_ACTIVE = "MEMBER_NOT_ACTIVE"
     INVALID_INPUT = "INVALID_INPUT"
     NOT_PENDING = "NOT_PENDING"
+    NO_CONSENT = "NO_CONSENT"
+    ALREADY_ENROLLED = "ALREADY_ENROLLED"
 
 
 @dataclass(frozen=True)
@@ -155,6 +179,50 @@ class HelpBalance:
     received: int = 0
     confirmed_given: int = 0
     confirmed_received: int = 0
+
+
+@dataclass(frozen=True)
+class College:
+    """A partner further-education college."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Course:
+    """A course a college offers."""
+
+    id: str
+    college_id: str
+    title: str
+    category: CourseCategory
+    term: str
+    retired: bool
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """A member's enrolment on a course, linked by the college."""
+
+    id: str
+    member_id: str
+    member_name: str
+    course_id: str
+    college_id: str
+    status: EnrolmentStatus
+    enrolled_on: date
+    completed_on: date | None
+    consenting: bool
+
+
+@dataclass(frozen=True)
+class Consent:
+    """A member's consent for a college to link their enrolments."""
+
+    college_id: str
+    college_name: str
+    granted_at: str
 
 
 @dataclass(frozen=True)

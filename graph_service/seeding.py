@@ -13,4 +13,6 @@ async def seed_graph(settings: Settings) -> list[str]:
     async with open_graph(settings, share_running=True) as graph:
         services = Services.build(graph.store, circle_max=settings.circle_max)
         orgs = await services.organisations.seed()
-    return [f"{to_global_id('Organisation', o.id)}  {o.kind.value:<16} {o.name}" for o in orgs]
+        colleges = await services.colleges.seed()
+    lines = [f"{o.name}: organisation {to_global_id('Organisation', o.id)}" for o in orgs]
+    return lines + colleges

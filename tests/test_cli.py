@@ -186,12 +186,21 @@ def test_db_status_reports_embedded_graph(tmp_path: Path) -> None:
     assert "person_id" in done.stdout or "constraints: none" in done.stdout
 
 
+def _nodes(tmp_path: Path) -> int:
+    status = _run(tmp_path, "db", "status")
+    found = re.search(r"nodes: (\d+)", status.stdout)
+    assert found, status.stdout + status.stderr
+    return int(found.group(1))
+
+
 def test_seed_is_idempotent(tmp_path: Path) -> None:
     first = _run(tmp_path, "seed")
     assert first.returncode == 0, first.stderr
+    after_first = _nodes(tmp_path)
     second = _run(tmp_path, "seed")
     assert second.returncode == 0, second.stderr
     assert first.stdout == second.stdout
     assert "Sefton Recovery Peer Network" in first.stdout
-    status = _run(tmp_path, "db", "status")
-    assert "nodes: 1" in status.stdout
+    assert "Southport College: 5 courses" in first.stdout
+    # The network, 3 colleges, their 3 support services and 16 courses; nothing doubled.
+    assert after_first == _nodes(tmp_path) == 1 + 3 + 3 + 16

@@ -8,7 +8,17 @@ from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from graph_service.domain import Help, HelpBalance, Member, Organisation, Tie
+from graph_service.domain import (
+    College,
+    Consent,
+    Course,
+    Enrolment,
+    Help,
+    HelpBalance,
+    Member,
+    Organisation,
+    Tie,
+)
 from graph_service.services import Services
 
 K = TypeVar("K", bound=Hashable)
@@ -50,6 +60,12 @@ class Loaders:
     supporting: DataLoader[tuple[str, bool], list[Tie]]
     balances: DataLoader[str, HelpBalance]
     pending_help: DataLoader[str, list[Help]]
+    colleges: DataLoader[str, College | None]
+    courses: DataLoader[str, Course | None]
+    courses_of: DataLoader[tuple[str, bool], list[Course]]
+    enrolments_of_courses: DataLoader[tuple[str, bool], list[Enrolment]]
+    enrolments_of_members: DataLoader[str, list[Enrolment]]
+    consents_of: DataLoader[str, list[Consent]]
 
     @classmethod
     def build(cls, services: Services) -> Loaders:
@@ -62,4 +78,10 @@ class Loaders:
             supporting=_grouped(services.circles.supporting),
             balances=_loader(services.help.balances, HelpBalance),
             pending_help=_loader(services.help.pending_for, list),
+            colleges=_loader(services.colleges.by_ids, lambda: None),
+            courses=_loader(services.colleges.courses_by_ids, lambda: None),
+            courses_of=_grouped(services.colleges.courses_of),
+            enrolments_of_courses=_grouped(services.enrolments.of_courses),
+            enrolments_of_members=_loader(services.enrolments.of_members, list),
+            consents_of=_loader(services.enrolments.consents_of, list),
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from graph_service.api.college_types import CollegeType, CourseType, EnrolmentType
 from graph_service.api.context import Context
 from graph_service.api.pagination import Connection, page_window
 from graph_service.api.types import (
@@ -43,6 +44,15 @@ async def _node(info: Info[Context, None], type_name: str, node_id: str) -> Node
     if type_name == "Organisation":
         org = (await services.organisations.by_ids([node_id])).get(node_id)
         return OrganisationType.of(org) if org else None
+    if type_name == "College":
+        college = await services.colleges.college(principal, node_id)
+        return CollegeType.of(college) if college else None
+    if type_name == "Course":
+        course = await services.colleges.course(principal, node_id)
+        return CourseType.of(course) if course else None
+    if type_name == "Enrolment":
+        enrolment = await services.enrolments.get(principal, node_id)
+        return EnrolmentType.of(enrolment) if enrolment else None
     if type_name == "Person":
         person = await services.circles.person(principal, node_id)
         if person is None:

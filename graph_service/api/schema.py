@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from graph_service.api.college_resolvers import CollegeMutation, CollegeQuery
+from graph_service.api.college_types import CollegeType, CourseType, EnrolmentType
 from graph_service.api.errors import MaskUnexpectedErrors, log_errors
 from graph_service.api.mutations import Mutation
 from graph_service.api.queries import Query
@@ -25,9 +28,18 @@ class Schema(strawberry.Schema):
 def build_schema() -> Schema:
     """The schema with its extensions."""
     return Schema(
-        query=Query,
-        mutation=Mutation,
-        types=[MemberType, PersonType, OrganisationType, TieType, HelpType],
+        query=merge_types("Query", (Query, CollegeQuery)),
+        mutation=merge_types("Mutation", (Mutation, CollegeMutation)),
+        types=[
+            MemberType,
+            PersonType,
+            OrganisationType,
+            TieType,
+            HelpType,
+            CollegeType,
+            CourseType,
+            EnrolmentType,
+        ],
         extensions=[MaskUnexpectedErrors],
     )
 

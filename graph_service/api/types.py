@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -26,6 +26,9 @@ from graph_service.domain import (
 from graph_service.errors import GraphServiceError
 from graph_service.ids import to_global_id
 from graph_service.services import access
+
+if TYPE_CHECKING:
+    from graph_service.api.college_types import ConsentType, EnrolmentType
 
 strawberry.enum(MemberStatus, description="Whether a member takes part in the network.")
 strawberry.enum(Relation, description="What a supporter is to the member.")
@@ -132,6 +135,26 @@ class MemberType(Node):
         return [
             HelpType.of(h) for h in await info.context.loaders.pending_help.load(self.internal_id)
         ]
+
+    @strawberry.field(description="The member's enrolments on partner colleges' courses.")
+    async def enrolments(
+        self, info: Info[Context, None]
+    ) -> list[Annotated[EnrolmentType, strawberry.lazy("graph_service.api.college_types")]]:
+        from graph_service.api.college_types import EnrolmentType
+
+        access.require_member_access(info.context.principal, self.internal_id)
+        found = await info.context.loaders.enrolments_of_members.load(self.internal_id)
+        return [EnrolmentType.of(e) for e in found]
+
+    @strawberry.field(description="The colleges this member lets link their enrolments.")
+    async def consents(
+        self, info: Info[Context, None]
+    ) -> list[Annotated[ConsentType, strawberry.lazy("graph_service.api.college_types")]]:
+        from graph_service.api.college_types import ConsentType
+
+        access.require_member_access(info.context.principal, self.internal_id)
+        found = await info.context.loaders.consents_of.load(self.internal_id)
+        return [ConsentType(record=c) for c in found]
 
 
 @strawberry.type(name="Person", description="A supporter who is not a member.")

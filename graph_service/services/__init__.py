@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graph_service.services.circles import CircleService
+from graph_service.services.colleges import CollegeService
+from graph_service.services.enrolments import EnrolmentService
 from graph_service.services.help import HelpService
 from graph_service.services.members import MemberService
 from graph_service.services.organisations import OrganisationService
@@ -19,6 +21,8 @@ class Services:
     circles: CircleService
     help: HelpService
     organisations: OrganisationService
+    colleges: CollegeService
+    enrolments: EnrolmentService
 
     @classmethod
     def build(cls, store: Store, *, circle_max: int = 5) -> Services:
@@ -28,4 +32,6 @@ class Services:
             CircleService(store, circle_max),
             HelpService(store),
             OrganisationService(store),
+            CollegeService(store),
+            EnrolmentService(store),
         )

@@ -36,3 +36,17 @@ def require_staff_or_member(principal: Principal) -> None:
     """Coordinators and members; colleges see nothing of circles."""
     if principal.role is Role.COLLEGE:
         raise PermissionDenied("college tokens cannot see members' circles")
+
+
+def require_college_access(principal: Principal, college_id: str) -> None:
+    """Coordinators, or the college itself (its own courses and enrolments)."""
+    if principal.role is Role.COORDINATOR:
+        return
+    if principal.role is not Role.COLLEGE or principal.college_id != college_id:
+        raise PermissionDenied("only coordinators and the college itself may do this")
+
+
+def require_college_or_coordinator(principal: Principal) -> None:
+    """Coordinators and colleges; members do not manage enrolments."""
+    if principal.role is Role.MEMBER:
+        raise PermissionDenied("members do not manage enrolments")
