@@ -123,7 +123,8 @@ async def test_coordinator_manages_colleges_and_courses(
             "NOT_FOUND",
         ),
         (
-            'mutation($id: ID!) { updateCourse(input: {id: $id, title: ""}) { userErrors { field code } } }',
+            'mutation($id: ID!) { updateCourse(input: {id: $id, title: ""})'
+            " { userErrors { field code } } }",
             {"id": WRAP},
             "title",
             "INVALID_INPUT",
