@@ -1,4 +1,4 @@
-"""The `graph-service` command line: serve, token, export-schema, db status."""
+"""The `graph-service` command line: serve, token, export-schema, seed, import, db status."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from graph_service.auth import Role, issue_token, parse_ttl, signing_secret
 from graph_service.errors import GraphServiceError
@@ -22,6 +23,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="The graph database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+import_app = typer.Typer(help="Batch imports from CSV files.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
 err = Console(stderr=True, soft_wrap=True, highlight=False)
 
 SCHEMA_FILE = Path("schema/schema.graphql")
@@ -146,6 +149,48 @@ def db_status() -> None:
 
     for key, value in _run(graph_status(_settings())).items():
         print(f"{key:>13}: {value}")
+
+
+@import_app.command("enrolments")
+def import_enrolments(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE",
+            help="CSV (UTF-8; commas or semicolons): member_id, course_id, enrolled_on, "
+            "and optionally status, completed_on.",
+        ),
+    ],
+    college: Annotated[str, typer.Option(help="The college's id as the API shows it.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check every row and report; write nothing.")
+    ] = False,
+) -> None:
+    """Link enrolments of consenting members to the college's courses from a CSV file.
+
+    Exit code 0: all rows fine; 1: some rows rejected (valid ones written); 2: unusable input.
+    """
+    from graph_service.graph import open_graph
+    from loaders.enrolments import ImportResult
+    from loaders.enrolments import import_enrolments as run_import
+
+    settings = _settings()
+
+    async def work() -> ImportResult:
+        async with open_graph(settings, share_running=True) as graph:
+            return await run_import(graph.store, file, college, dry_run=dry_run, console=err)
+
+    try:
+        result = asyncio.run(work())
+    except GraphServiceError as exc:
+        # 1 means "some rows rejected": an import that could not run says so with 2.
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+    for problem in result.rejected:
+        print(problem)
+    print(result.summary())
+    if result.rejected:
+        raise typer.Exit(1)
 
 
 def main() -> None:
