@@ -94,6 +94,7 @@ def issue_token(
     college_id: str | None = None,
     ttl_seconds: int = 8 * 3600,
     now: float | None = None,
+    subject: str | None = None,
 ) -> str:
     """A signed HS256 token; ids are the API's global ids (checked here)."""
     claims: dict[str, Any] = {"role": role.value}
@@ -105,7 +106,9 @@ def issue_token(
         claims["college_id"] = college_id
     _check_ids(role, member_id is not None, college_id is not None, ValueError)
     issued = int(time.time() if now is None else now)
-    claims.update(iat=issued, exp=issued + ttl_seconds, sub=member_id or college_id or role.value)
+    # The subject names the person behind a coordinator token in the audit trail.
+    sub = subject or member_id or college_id or role.value
+    claims.update(iat=issued, exp=issued + ttl_seconds, sub=sub)
     return jwt.encode(claims, secret, algorithm="HS256")
 
 

@@ -102,6 +102,9 @@ def token(
         str | None, typer.Option(help="The college's id as the API shows it.")
     ] = None,
     ttl: Annotated[str, typer.Option(help="Lifetime, e.g. 30m, 8h, 7d.")] = "8h",
+    subject: Annotated[
+        str | None, typer.Option(help="Who holds the token (named in the audit trail).")
+    ] = None,
 ) -> None:
     """Print a bearer token (on the last line) for the given role."""
     settings = _settings()
@@ -113,6 +116,7 @@ def token(
             member_id=member,
             college_id=college,
             ttl_seconds=seconds,
+            subject=subject,
         )
     except (ValueError, GraphServiceError) as exc:
         err.print(f"[red]error:[/red] {exc}")

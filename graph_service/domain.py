@@ -226,6 +226,19 @@ class Consent:
 
 
 @dataclass(frozen=True)
+class AuditEvent:
+    """Who did what to whom, and when: ids only, never names or health details."""
+
+    id: str
+    at: str
+    actor_id: str
+    actor_role: str
+    action: str
+    target_id: str
+    request_id: str
+
+
+@dataclass(frozen=True)
 class Page(Generic[T]):
     """One page of a list: its items, from which offset, and the total."""
 

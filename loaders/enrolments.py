@@ -9,8 +9,10 @@ from pathlib import Path
 
 from rich.console import Console
 
+from graph_service.auth import Principal, Role
 from graph_service.domain import EnrolmentStatus
 from graph_service.ids import from_global_id, new_id
+from graph_service.services.audit import AuditService
 from graph_service.services.enrolments import enrolment_dates_error
 from graph_service.services.validation import now_iso
 from graph_service.store import Store
@@ -108,11 +110,14 @@ async def import_enrolments(
         written = len(new) if dry_run else 0
         if not dry_run:
             linked_by, now = f"import:{college.strip()}", now_iso()
+            importer = Principal(Role.COLLEGE, college_id=college_id, subject=linked_by)
             for start in range(0, len(new), batch_size):
                 batch = new[start : start + batch_size]
                 written += await store_enrolments.import_batch(
                     store, batch, linked_by=linked_by, now=now
                 )
+                members = [row.member_id for row in batch]
+                await AuditService(store).record(importer, "enrolment.import", *members)
                 advance("writing", len(batch), len(new))
             # Rows that another writer linked meanwhile were skipped by the store's guard.
             unchanged += len(new) - written

@@ -8,6 +8,7 @@ from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
 
+from graph_service.auth import Principal
 from graph_service.domain import (
     College,
     Consent,
@@ -66,10 +67,16 @@ class Loaders:
     enrolments_of_courses: DataLoader[tuple[str, bool], list[Enrolment]]
     enrolments_of_members: DataLoader[str, list[Enrolment]]
     consents_of: DataLoader[str, list[Consent]]
+    # Coordinators' reads of members' data, appended to the audit trail in one batch.
+    audit_reads: DataLoader[tuple[Principal, str, str], None]
 
     @classmethod
     def build(cls, services: Services) -> Loaders:
         """Fresh loaders (their caches live for one request)."""
+
+        async def audit(keys: Sequence[tuple[Principal, str, str]]) -> list[None]:
+            await services.audit.record_reads(list(keys))
+            return [None] * len(keys)
 
         return cls(
             members=_loader(services.members.by_ids, lambda: None),
@@ -84,4 +91,5 @@ class Loaders:
             enrolments_of_courses=_grouped(services.enrolments.of_courses),
             enrolments_of_members=_loader(services.enrolments.of_members, list),
             consents_of=_loader(services.enrolments.consents_of, list),
+            audit_reads=DataLoader(load_fn=audit),
         )

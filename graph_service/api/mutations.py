@@ -219,3 +219,20 @@ class Mutation:
         return _help(
             await _attempt(lambda: ctx.services.help.confirm(ctx.principal, _id(id, "Help", "id")))
         )
+
+    @strawberry.mutation(description="Erase a member's personal data and ties (coordinators).")
+    async def erase_member(self, info: Info[Context, None], id: strawberry.ID) -> ErasePayload:
+        ctx = info.context
+        outcome = await _attempt(
+            lambda: ctx.services.privacy.erase(ctx.principal, _id(id, "Member", "id"))
+        )
+        erased = strawberry.ID(id) if outcome.value else None
+        return ErasePayload(
+            erased_member_id=erased, user_errors=UserErrorType.list_of(outcome.errors)
+        )
+
+
+@strawberry.type(description="The erased member's id; only pseudonymous audit events remain.")
+class ErasePayload:
+    erased_member_id: strawberry.ID | None
+    user_errors: list[UserErrorType]

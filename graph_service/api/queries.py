@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from graph_service.api.audit_types import AuditEventType
 from graph_service.api.college_types import CollegeType, CourseType, EnrolmentType
 from graph_service.api.context import Context
 from graph_service.api.pagination import Connection, page_window
@@ -98,6 +100,27 @@ class Query:
             info.context.principal, offset=offset, limit=limit, status=status, search=search
         )
         return Connection.of([MemberType.of(m) for m in page.items], page.offset, page.total)
+
+    @strawberry.field(description="The audit trail, newest first (coordinators).")
+    async def audit_log(
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        target_id: str | None = None,
+        actor_id: str | None = None,
+    ) -> Connection[AuditEventType]:
+        offset, limit = page_window(first, after)
+        page = await info.context.services.audit.log(
+            info.context.principal, offset=offset, limit=limit, target_id=target_id, actor=actor_id
+        )
+        events = [AuditEventType(record=e) for e in page.items]
+        return Connection.of(events, page.offset, page.total)
+
+    @strawberry.field(description="Everything held about you, as one JSON document (members).")
+    async def export_my_data(self, info: Info[Context, None]) -> JSON | None:
+        document = await info.context.services.privacy.export(info.context.principal)
+        return JSON(document) if document is not None else None
 
     @strawberry.field(description="Organisations that can be named as supporters.")
     async def organisations(self, info: Info[Context, None]) -> list[OrganisationType]:

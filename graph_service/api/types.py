@@ -9,6 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from graph_service.api.context import Context
+from graph_service.api.pagination import Connection, page_window
 from graph_service.auth import Principal, Role
 from graph_service.domain import (
     Help,
@@ -28,6 +29,7 @@ from graph_service.ids import to_global_id
 from graph_service.services import access
 
 if TYPE_CHECKING:
+    from graph_service.api.audit_types import AuditEventType
     from graph_service.api.college_types import ConsentType, EnrolmentType
 
 strawberry.enum(MemberStatus, description="Whether a member takes part in the network.")
@@ -74,9 +76,16 @@ class MemberType(Node):
             known_name=name,
         )
 
+    async def _guard(self, info: Info[Context, None], action: str) -> None:
+        """Refuse unless the caller may read this member; audit a coordinator's read."""
+        principal = info.context.principal
+        access.require_member_access(principal, self.internal_id)
+        if principal.role is Role.COORDINATOR:
+            await info.context.loaders.audit_reads.load((principal, action, self.internal_id))
+
     async def _load(self, info: Info[Context, None], *, guarded: bool = True) -> Member:
         if guarded:
-            access.require_member_access(info.context.principal, self.internal_id)
+            await self._guard(info, "member.read")
         if self.record is None:
             self.record = await info.context.loaders.members.load(self.internal_id)
             if self.record is None:
@@ -107,31 +116,31 @@ class MemberType(Node):
 
     @strawberry.field(description="The member's supporters: INVITED and ACTIVE, or every tie.")
     async def circle(self, info: Info[Context, None], include_ended: bool = False) -> list[TieType]:
-        access.require_member_access(info.context.principal, self.internal_id)
+        await self._guard(info, "circle.read")
         ties = await info.context.loaders.circles.load((self.internal_id, include_ended))
         return [TieType.of(tie) for tie in ties]
 
     @strawberry.field(description="Open ties in which this member supports others.")
     async def supporting(self, info: Info[Context, None]) -> list[TieType]:
-        access.require_member_access(info.context.principal, self.internal_id)
+        await self._guard(info, "circle.read")
         ties = await info.context.loaders.supporting.load((self.internal_id, False))
         return [TieType.of(tie) for tie in ties]
 
     @strawberry.field(description="Other members' requests that this member support them.")
     async def invitations(self, info: Info[Context, None]) -> list[TieType]:
-        access.require_member_access(info.context.principal, self.internal_id)
+        await self._guard(info, "circle.read")
         ties = await info.context.loaders.supporting.load((self.internal_id, True))
         return [TieType.of(tie) for tie in ties]
 
     @strawberry.field(description="Help given and received, and how much was confirmed.")
     async def help_balance(self, info: Info[Context, None]) -> HelpBalanceType:
-        access.require_member_access(info.context.principal, self.internal_id)
+        await self._guard(info, "help.read")
         balance = await info.context.loaders.balances.load(self.internal_id)
         return HelpBalanceType.of(balance)
 
     @strawberry.field(description="Help recorded by the other party, awaiting confirmation.")
     async def pending_help(self, info: Info[Context, None]) -> list[HelpType]:
-        access.require_member_access(info.context.principal, self.internal_id)
+        await self._guard(info, "help.read")
         return [
             HelpType.of(h) for h in await info.context.loaders.pending_help.load(self.internal_id)
         ]
@@ -142,7 +151,7 @@ class MemberType(Node):
     ) -> list[Annotated[EnrolmentType, strawberry.lazy("graph_service.api.college_types")]]:
         from graph_service.api.college_types import EnrolmentType
 
-        access.require_member_access(info.context.principal, self.internal_id)
+        await self._guard(info, "enrolments.read")
         found = await info.context.loaders.enrolments_of_members.load(self.internal_id)
         return [EnrolmentType.of(e) for e in found]
 
@@ -152,9 +161,22 @@ class MemberType(Node):
     ) -> list[Annotated[ConsentType, strawberry.lazy("graph_service.api.college_types")]]:
         from graph_service.api.college_types import ConsentType
 
-        access.require_member_access(info.context.principal, self.internal_id)
+        await self._guard(info, "enrolments.read")
         found = await info.context.loaders.consents_of.load(self.internal_id)
         return [ConsentType(record=c) for c in found]
+
+    @strawberry.field(description="Who looked at or changed this member's data, and when.")
+    async def access_log(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[AuditEventType, strawberry.lazy("graph_service.api.audit_types")]]:
+        from graph_service.api.audit_types import AuditEventType
+
+        offset, limit = page_window(first, after)
+        page = await info.context.services.audit.access_log(
+            info.context.principal, self.internal_id, offset=offset, limit=limit
+        )
+        events = [AuditEventType(record=e) for e in page.items]
+        return Connection.of(events, page.offset, page.total)
 
 
 @strawberry.type(name="Person", description="A supporter who is not a member.")

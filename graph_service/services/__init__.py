@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from graph_service.services.audit import AuditService
 from graph_service.services.circles import CircleService
 from graph_service.services.colleges import CollegeService
 from graph_service.services.enrolments import EnrolmentService
 from graph_service.services.help import HelpService
 from graph_service.services.members import MemberService
 from graph_service.services.organisations import OrganisationService
+from graph_service.services.privacy import PrivacyService
 from graph_service.store import Store
 
 
@@ -17,21 +19,26 @@ from graph_service.store import Store
 class Services:
     """Every use-case, over one store."""
 
+    audit: AuditService
     members: MemberService
     circles: CircleService
     help: HelpService
     organisations: OrganisationService
     colleges: CollegeService
     enrolments: EnrolmentService
+    privacy: PrivacyService
 
     @classmethod
     def build(cls, store: Store, *, circle_max: int = 5) -> Services:
         """The services over a store."""
+        audit = AuditService(store)
         return cls(
-            MemberService(store),
-            CircleService(store, circle_max),
-            HelpService(store),
-            OrganisationService(store),
-            CollegeService(store),
-            EnrolmentService(store),
+            audit,
+            MemberService(store, audit),
+            CircleService(store, audit, circle_max),
+            HelpService(store, audit),
+            OrganisationService(store, audit),
+            CollegeService(store, audit),
+            EnrolmentService(store, audit),
+            PrivacyService(store, audit),
         )

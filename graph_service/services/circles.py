@@ -17,6 +17,7 @@ from graph_service.domain import (
 from graph_service.errors import PermissionDenied
 from graph_service.ids import new_id
 from graph_service.services import access
+from graph_service.services.audit import AuditService
 from graph_service.services.validation import clean_name, invalid, now_iso
 from graph_service.store import Store
 from graph_service.store import circles as store_circles
@@ -40,8 +41,9 @@ REFUSALS: dict[AddRefusal, UserError] = {
 class CircleService:
     """Members' circles of supporters."""
 
-    def __init__(self, store: Store, circle_max: int) -> None:
+    def __init__(self, store: Store, audit: AuditService, circle_max: int) -> None:
         self.store = store
+        self.audit = audit
         self.circle_max = circle_max
 
     async def add_supporter(
@@ -116,6 +118,8 @@ class CircleService:
             )
         if refusal is not None:
             return Outcome(errors=[REFUSALS[refusal]])
+        invited = new.supporter_id if new.supporter_kind is SupporterKind.MEMBER else ""
+        await self.audit.record(principal, "circle.add", member_id, invited)
         return await self._reloaded(new.tie_id)
 
     async def respond(self, principal: Principal, tie_id: str, accept: bool) -> Outcome[Tie]:
@@ -132,6 +136,8 @@ class CircleService:
             return Outcome.fail(
                 ErrorCode.NOT_PENDING, "this invitation was already answered", "tieId"
             )
+        action = "circle.accept" if accept else "circle.decline"
+        await self.audit.record(principal, action, tie.member_id, me)
         return await self._reloaded(tie_id)
 
     async def update_relation(
@@ -153,6 +159,7 @@ class CircleService:
             )
         if not await store_circles.update_relation(self.store, tie_id, relation):
             return Outcome.fail(ErrorCode.NOT_FOUND, "this tie has ended", "tieId")
+        await self.audit.record(principal, "circle.update", tie.member_id)
         return await self._reloaded(tie_id)
 
     async def end(self, principal: Principal, tie_id: str) -> Outcome[Tie]:
@@ -162,6 +169,8 @@ class CircleService:
             return Outcome(errors=[tie])
         if not await store_circles.end_tie(self.store, tie_id, now_iso()):
             return Outcome.fail(ErrorCode.NOT_FOUND, "this tie has ended", "tieId")
+        supporter = tie.supporter.id if tie.supporter.kind is SupporterKind.MEMBER else ""
+        await self.audit.record(principal, "circle.end", tie.member_id, supporter)
         return await self._reloaded(tie_id)
 
     async def tie(self, principal: Principal, tie_id: str) -> Tie | None:
@@ -173,6 +182,8 @@ class CircleService:
             or access.may_read_member(principal, tie.supporter.id)
         ):
             raise PermissionDenied("you may not see this tie")
+        if tie is not None:
+            await self.audit.record_reads([(principal, "circle.read", tie.member_id)])
         return tie
 
     async def person(self, principal: Principal, person_id: str) -> Supporter | None:

@@ -7,6 +7,7 @@ from graph_service.domain import College, Course, CourseCategory, ErrorCode, Out
 from graph_service.errors import InvalidInput
 from graph_service.ids import new_id
 from graph_service.services import access
+from graph_service.services.audit import AuditService
 from graph_service.services.seed_data import COLLEGES
 from graph_service.services.validation import clean_name, now_iso
 from graph_service.store import Store
@@ -17,8 +18,9 @@ from graph_service.store import organisations as store_organisations
 class CollegeService:
     """Partner colleges and courses."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, audit: AuditService) -> None:
         self.store = store
+        self.audit = audit
 
     async def create_college(self, principal: Principal, name: str) -> Outcome[College]:
         """Add a partner college (coordinators)."""
@@ -26,7 +28,9 @@ class CollegeService:
         clean, error = clean_name(name, "name")
         if error:
             return Outcome(errors=[error])
-        return Outcome(await store_colleges.create_college(self.store, new_id(), clean, now_iso()))
+        college = await store_colleges.create_college(self.store, new_id(), clean, now_iso())
+        await self.audit.record(principal, "college.create", college.id)
+        return Outcome(college)
 
     async def create_course(
         self,
@@ -47,6 +51,7 @@ class CollegeService:
         )
         if course is None:
             return Outcome.fail(ErrorCode.NOT_FOUND, "no such college", "collegeId")
+        await self.audit.record(principal, "course.create", course.id)
         return Outcome(course)
 
     async def update_course(
@@ -76,6 +81,7 @@ class CollegeService:
         )
         if course is None:
             return Outcome.fail(ErrorCode.NOT_FOUND, "no such course", "id")
+        await self.audit.record(principal, "course.update", course.id)
         return Outcome(course)
 
     async def retire_course(self, principal: Principal, course_id: str) -> Outcome[Course]:
@@ -84,6 +90,7 @@ class CollegeService:
         course = await store_colleges.retire_course(self.store, course_id, now_iso())
         if course is None:
             return Outcome.fail(ErrorCode.NOT_FOUND, "no such course", "id")
+        await self.audit.record(principal, "course.retire", course.id)
         return Outcome(course)
 
     async def colleges(self, principal: Principal) -> list[College]:

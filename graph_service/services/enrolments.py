@@ -8,6 +8,7 @@ from graph_service.auth import Principal, Role
 from graph_service.domain import Consent, Enrolment, EnrolmentStatus, ErrorCode, Outcome, UserError
 from graph_service.ids import new_id
 from graph_service.services import access
+from graph_service.services.audit import AuditService
 from graph_service.services.validation import invalid, now_iso, today
 from graph_service.store import Store
 from graph_service.store import colleges as store_colleges
@@ -43,8 +44,9 @@ def enrolment_dates_error(
 class EnrolmentService:
     """Consent to share, and the enrolments colleges link."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, audit: AuditService) -> None:
         self.store = store
+        self.audit = audit
 
     async def grant(self, principal: Principal, college_id: str) -> Outcome[Consent]:
         """A member lets a college link and see their enrolments."""
@@ -52,6 +54,7 @@ class EnrolmentService:
         consent = await store_consents.grant(self.store, member_id, college_id, now_iso())
         if consent is None:
             return Outcome.fail(ErrorCode.NOT_FOUND, "no such college", "collegeId")
+        await self.audit.record(principal, "consent.grant", member_id)
         return Outcome(consent)
 
     async def revoke(self, principal: Principal, college_id: str) -> Outcome[bool]:
@@ -61,6 +64,7 @@ class EnrolmentService:
             return Outcome.fail(
                 ErrorCode.NOT_FOUND, "you do not share with this college", "collegeId"
             )
+        await self.audit.record(principal, "consent.revoke", member_id)
         return Outcome(True)
 
     async def link(
@@ -91,6 +95,7 @@ class EnrolmentService:
                 ErrorCode.ALREADY_ENROLLED, "already enrolled on this course", "courseId"
             )
         enrolment = await store_enrolments.by_id(self.store, new.id)
+        await self.audit.record(principal, "enrolment.link", member_id)
         return Outcome(enrolment)
 
     async def update(
@@ -113,6 +118,7 @@ class EnrolmentService:
         if error:
             return Outcome(errors=[error])
         await store_enrolments.update(self.store, enrolment_id, status, completed_on, now_iso())
+        await self.audit.record(principal, "enrolment.update", enrolment.member_id)
         return Outcome(await store_enrolments.by_id(self.store, enrolment_id))
 
     async def get(self, principal: Principal, enrolment_id: str) -> Enrolment | None:
@@ -126,6 +132,7 @@ class EnrolmentService:
                 return None
         else:
             access.require_member_access(principal, enrolment.member_id)
+            await self.audit.record_reads([(principal, "enrolments.read", enrolment.member_id)])
         return enrolment
 
     async def of_courses(

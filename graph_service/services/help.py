@@ -9,6 +9,7 @@ from graph_service.domain import ErrorCode, Help, HelpBalance, HelpKind, Outcome
 from graph_service.errors import PermissionDenied
 from graph_service.ids import new_id
 from graph_service.services import access
+from graph_service.services.audit import AuditService
 from graph_service.services.validation import invalid, now_iso, today
 from graph_service.store import Store
 from graph_service.store import help as store_help
@@ -19,8 +20,9 @@ COORDINATOR_RECORDER = "coordinator"
 class HelpService:
     """Help given and received between members."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, audit: AuditService) -> None:
         self.store = store
+        self.audit = audit
 
     async def record(
         self, principal: Principal, from_id: str, to_id: str, on: date, kind: HelpKind
@@ -39,6 +41,7 @@ class HelpService:
         )
         if help_ is None:
             return Outcome.fail(ErrorCode.NOT_FOUND, "no such member", "fromMemberId")
+        await self.audit.record(principal, "help.record", from_id, to_id)
         return Outcome(help_)
 
     async def confirm(self, principal: Principal, help_id: str) -> Outcome[Help]:
@@ -54,6 +57,7 @@ class HelpService:
         if help_.confirmed or not await store_help.confirm_help(self.store, help_id, me, now_iso()):
             return Outcome.fail(ErrorCode.NOT_PENDING, "already confirmed", "id")
         confirmed = await store_help.help_by_id(self.store, help_id)
+        await self.audit.record(principal, "help.confirm", help_.from_member_id, help_.to_member_id)
         return Outcome(confirmed)
 
     async def pending_for(self, member_ids: list[str]) -> dict[str, list[Help]]:
@@ -78,4 +82,9 @@ class HelpService:
             )
         ):
             raise PermissionDenied("you may not see this help record")
+        if help_ is not None:
+            reads = [
+                (principal, "help.read", m) for m in (help_.from_member_id, help_.to_member_id)
+            ]
+            await self.audit.record_reads(reads)
         return help_

@@ -8,6 +8,7 @@ from graph_service.auth import Principal, Role
 from graph_service.domain import ErrorCode, Member, MemberStatus, Outcome, Page
 from graph_service.ids import new_id
 from graph_service.services import access
+from graph_service.services.audit import AuditService
 from graph_service.services.validation import clean_name, invalid, now_iso, today
 from graph_service.store import Store
 from graph_service.store import members as store_members
@@ -16,8 +17,9 @@ from graph_service.store import members as store_members
 class MemberService:
     """Members of the network."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, audit: AuditService) -> None:
         self.store = store
+        self.audit = audit
 
     async def register(
         self, principal: Principal, display_name: str, member_since: date | None
@@ -31,6 +33,7 @@ class MemberService:
         if since > today():
             return Outcome(errors=[invalid("memberSince", "must not be in the future")])
         member = await store_members.create_member(self.store, new_id(), name, since, now_iso())
+        await self.audit.record(principal, "member.register", member.id)
         return Outcome(member)
 
     async def update(
@@ -44,6 +47,7 @@ class MemberService:
         member = await store_members.update_display_name(self.store, member_id, name, now_iso())
         if member is None:
             return Outcome.fail(ErrorCode.NOT_FOUND, "no such member", "id")
+        await self.audit.record(principal, "member.update", member_id)
         return Outcome(member)
 
     async def set_status(
@@ -54,12 +58,16 @@ class MemberService:
         member = await store_members.set_status(self.store, member_id, status, now_iso())
         if member is None:
             return Outcome.fail(ErrorCode.NOT_FOUND, "no such member", "id")
+        await self.audit.record(principal, f"member.status.{status.value.lower()}", member_id)
         return Outcome(member)
 
     async def get(self, principal: Principal, member_id: str) -> Member | None:
         """One member, if the caller may see them (FORBIDDEN otherwise)."""
         access.require_member_access(principal, member_id)
-        return (await store_members.members_by_ids(self.store, [member_id])).get(member_id)
+        member = (await store_members.members_by_ids(self.store, [member_id])).get(member_id)
+        if member is not None:
+            await self.audit.record_reads([(principal, "member.read", member_id)])
+        return member
 
     async def by_ids(self, ids: list[str]) -> dict[str, Member]:
         """Members by id, for loaders whose caller has been checked already."""

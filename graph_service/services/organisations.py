@@ -6,6 +6,7 @@ from graph_service.auth import Principal
 from graph_service.domain import Organisation, OrganisationKind, Outcome
 from graph_service.ids import new_id
 from graph_service.services import access
+from graph_service.services.audit import AuditService
 from graph_service.services.validation import clean_name, now_iso
 from graph_service.store import Store
 from graph_service.store import organisations as store_organisations
@@ -19,8 +20,9 @@ SEED_ORGANISATIONS = [
 class OrganisationService:
     """Organisations that support members."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, audit: AuditService) -> None:
         self.store = store
+        self.audit = audit
 
     async def create(
         self, principal: Principal, name: str, kind: OrganisationKind
@@ -33,6 +35,7 @@ class OrganisationService:
         org = await store_organisations.create_organisation(
             self.store, new_id(), clean, kind, now_iso()
         )
+        await self.audit.record(principal, "organisation.create", org.id)
         return Outcome(org)
 
     async def by_ids(self, ids: list[str]) -> dict[str, Organisation]:

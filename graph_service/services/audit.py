@@ -1,0 +1,92 @@
+"""The audit trail: every write, and every coordinator read of a member's data."""
+
+from __future__ import annotations
+
+from graph_service.auth import Principal, Role
+from graph_service.domain import AuditEvent, Page
+from graph_service.ids import new_id, to_global_id
+from graph_service.logs import request_id_var
+from graph_service.services import access
+from graph_service.services.validation import now_iso
+from graph_service.store import Store
+from graph_service.store import audit as store_audit
+
+# Events name their target by the API's global id; the action's first word says its type.
+TARGET_TYPES = {
+    "member": "Member",
+    "circle": "Member",
+    "help": "Member",
+    "consent": "Member",
+    "enrolment": "Member",
+    "enrolments": "Member",
+    "organisation": "Organisation",
+    "college": "College",
+    "course": "Course",
+}
+
+
+def actor_id(principal: Principal) -> str:
+    """Who acted: the member's or college's global id, or the coordinator token's subject."""
+    return (
+        principal.member_global_id
+        or principal.college_global_id
+        or principal.subject
+        or principal.role.value
+    )
+
+
+def event(principal: Principal, action: str, target_id: str) -> AuditEvent:
+    """One event for the current request, about an object named by its internal id."""
+    return AuditEvent(
+        id=new_id(),
+        at=now_iso(),
+        actor_id=actor_id(principal),
+        actor_role=principal.role.value,
+        action=action,
+        target_id=to_global_id(TARGET_TYPES[action.split(".", 1)[0]], target_id),
+        request_id=request_id_var.get(),
+    )
+
+
+class AuditService:
+    """Appends and reads audit events (there is no way to change or delete one)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def record(self, principal: Principal, action: str, *target_ids: str) -> None:
+        """Append one event per target of an action."""
+        unique = dict.fromkeys(t for t in target_ids if t)
+        await store_audit.append(self.store, [event(principal, action, t) for t in unique])
+
+    async def record_reads(self, reads: list[tuple[Principal, str, str]]) -> None:
+        """Append coordinators' reads (principal, action, member id) in one statement."""
+        events = [
+            event(principal, action, target)
+            for principal, action, target in reads
+            if principal.role is Role.COORDINATOR
+        ]
+        await store_audit.append(self.store, events)
+
+    async def log(
+        self,
+        principal: Principal,
+        *,
+        offset: int,
+        limit: int,
+        target_id: str | None,
+        actor: str | None,
+    ) -> Page[AuditEvent]:
+        """The whole trail, for coordinators."""
+        access.require_coordinator(principal)
+        return await store_audit.events(
+            self.store, offset=offset, limit=limit, target_id=target_id, actor_id=actor
+        )
+
+    async def access_log(
+        self, principal: Principal, member_id: str, *, offset: int, limit: int
+    ) -> Page[AuditEvent]:
+        """The events that concern a member, for that member and coordinators."""
+        access.require_member_access(principal, member_id)
+        target = to_global_id("Member", member_id)
+        return await store_audit.events(self.store, offset=offset, limit=limit, target_id=target)

@@ -1,0 +1,58 @@
+"""Cypher for members' data rights: everything held about a member, and erasure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph_service.store.connection import Store, Tx
+
+HELP_OF = """
+MATCH (a:Member)-[h:HELPED]->(b:Member)
+WHERE a.id = $id OR b.id = $id
+RETURN a.id AS fromId, b.id AS toId,
+       h{.id, .on, .kind, .recordedBy, .confirmed, .confirmedAt} AS help
+ORDER BY h.on, h.id
+"""
+
+CONSENT_HISTORY = """
+MATCH (:Member {id: $id})-[s:SHARES_WITH]->(c:College)
+RETURN c.id AS collegeId, c.name AS collegeName, s.grantedAt AS grantedAt,
+       s.revokedAt AS revokedAt
+ORDER BY c.name
+"""
+
+MEMBER_EXISTS = "MATCH (m:Member {id: $id}) RETURN m.id AS id"
+
+# Non-members named only in this member's circle are this member's data: they go too.
+DELETE_PRIVATE_SUPPORTERS = """
+MATCH (:Member {id: $id})-[:SUPPORTED_BY]->(p:Person)
+WHERE NOT p:Member
+  AND NOT EXISTS { MATCH (o:Member)-[:SUPPORTED_BY]->(p) WHERE o.id <> $id }
+DETACH DELETE p
+"""
+
+# DETACH removes every tie (both directions), help record, enrolment and consent.
+DELETE_MEMBER = "MATCH (m:Member {id: $id}) DETACH DELETE m"
+
+
+async def help_of(store: Store, member_id: str) -> list[dict[str, Any]]:
+    """Every help record the member gave or received."""
+    return await store.read(HELP_OF, id=member_id)
+
+
+async def consent_history(store: Store, member_id: str) -> list[dict[str, Any]]:
+    """Every consent the member gave, current or revoked."""
+    return await store.read(CONSENT_HISTORY, id=member_id)
+
+
+async def erase_member(store: Store, member_id: str) -> bool:
+    """Delete a member and everything personal tied to them; False when there is no such member."""
+
+    async def work(tx: Tx) -> bool:
+        if not await tx.run(MEMBER_EXISTS, id=member_id):
+            return False
+        await tx.run(DELETE_PRIVATE_SUPPORTERS, id=member_id)
+        await tx.run(DELETE_MEMBER, id=member_id)
+        return True
+
+    return await store.transaction(work)
