@@ -1,0 +1,84 @@
+"""Property-based fuzzing: generated valid operations, every role, never a 500 or a leak."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import graphql
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis_graphql import from_schema
+
+from graph_service.api.schema import schema
+from graph_service.auth import Role
+from graph_service.ids import to_global_id
+from graph_service.services import Services
+from graph_service.services.validation import now_iso
+from graph_service.store import Store
+from graph_service.store.members import create_member
+from tests.conftest import RunningServer, token_for
+
+SDL = str(schema)
+DATES = st.dates(min_value=date(1990, 1, 1), max_value=date(2030, 12, 31)).map(
+    lambda d: graphql.StringValueNode(value=d.isoformat())
+)
+KNOWN_IDS = [
+    to_global_id("Member", "fuzz-member"),
+    to_global_id("Member", "fuzz-peer"),
+    to_global_id("College", "southport-college"),
+    to_global_id("Course", "sc-wrap-intro"),
+    to_global_id("Organisation", "sefton-peer-network"),
+]
+# Mostly ids that exist, so operations reach the rules rather than stop at NOT_FOUND.
+IDS = st.one_of(st.sampled_from(KNOWN_IDS), st.text(max_size=12)).map(
+    lambda value: graphql.StringValueNode(value=value)
+)
+OPERATIONS = from_schema(SDL, custom_scalars={"Date": DATES, "ID": IDS})
+LEAKS = ("Traceback", "neo4j", "bolt://", "Cypher", "ArcadeDB", 'File "')
+
+TOKENS: dict[str, Callable[[], str]] = {
+    "coordinator": lambda: token_for(Role.COORDINATOR),
+    "member": lambda: token_for(Role.MEMBER, member_id=to_global_id("Member", "fuzz-member")),
+    "college": lambda: token_for(
+        Role.COLLEGE, college_id=to_global_id("College", "southport-college")
+    ),
+}
+
+
+@pytest.fixture
+async def network(store: Store) -> None:
+    """Two members, the seeded organisations, colleges and courses."""
+    services = Services.build(store)
+    await services.organisations.seed()
+    await services.colleges.seed()
+    for member_id, name in (("fuzz-member", "Fuzz Member"), ("fuzz-peer", "Fuzz Peer")):
+        await create_member(store, member_id, name, date(2024, 1, 1), now_iso())
+
+
+@pytest.mark.parametrize("role", list(TOKENS))
+def test_generated_operations_never_fail_unmasked(
+    network: None, server: RunningServer, role: str
+) -> None:
+    headers = {"Authorization": f"Bearer {TOKENS[role]()}"}
+    with httpx.Client(base_url=server.url, timeout=30, headers=headers) as client:
+
+        @settings(
+            max_examples=60,
+            deadline=None,
+            suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+        )
+        @given(OPERATIONS)
+        def check(operation: str) -> None:
+            response = client.post("/graphql", json={"query": operation})
+            assert response.status_code != 500, (operation, response.text)
+            body = response.json()
+            for error in body.get("errors") or []:
+                code = (error.get("extensions") or {}).get("code")
+                # An unexpected error is a bug even when masked; an unmasked one is a leak.
+                assert code != "INTERNAL_SERVER_ERROR", (operation, error)
+                assert not any(leak in error["message"] for leak in LEAKS), (operation, error)
+
+        check()
