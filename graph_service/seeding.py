@@ -14,5 +14,6 @@ async def seed_graph(settings: Settings) -> list[str]:
         services = Services.build(graph.store, circle_max=settings.circle_max)
         orgs = await services.organisations.seed()
         colleges = await services.colleges.seed()
+        tools = await services.wellness.seed()
     lines = [f"{o.name}: organisation {to_global_id('Organisation', o.id)}" for o in orgs]
-    return lines + colleges
+    return [*lines, *colleges, f"wellness tools: {len(tools)}"]

@@ -202,5 +202,6 @@ def test_seed_is_idempotent(tmp_path: Path) -> None:
     assert first.stdout == second.stdout
     assert "Sefton Recovery Peer Network" in first.stdout
     assert "Southport College: 5 courses" in first.stdout
-    # The network, 3 colleges, their 3 support services and 16 courses; nothing doubled.
-    assert after_first == _nodes(tmp_path) == 1 + 3 + 3 + 16
+    # The network, 3 colleges, their 3 support services, 16 courses and 10 wellness tools;
+    # nothing doubled.
+    assert after_first == _nodes(tmp_path) == 1 + 3 + 3 + 16 + 10

@@ -20,6 +20,7 @@ EXPECTED_CONSTRAINTS = {
     "college_id",
     "course_id",
     "audit_event_id",
+    "wellness_tool_name",
 }
 EXPECTED_INDEXES = 2  # audit events by target and by actor
 

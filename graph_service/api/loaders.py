@@ -67,6 +67,7 @@ class Loaders:
     enrolments_of_courses: DataLoader[tuple[str, bool], list[Enrolment]]
     enrolments_of_members: DataLoader[str, list[Enrolment]]
     consents_of: DataLoader[str, list[Consent]]
+    tools_of: DataLoader[str, list[str]]
     # Coordinators' reads of members' data, appended to the audit trail in one batch.
     audit_reads: DataLoader[tuple[Principal, str, str], None]
 
@@ -91,5 +92,6 @@ class Loaders:
             enrolments_of_courses=_grouped(services.enrolments.of_courses),
             enrolments_of_members=_loader(services.enrolments.of_members, list),
             consents_of=_loader(services.enrolments.consents_of, list),
+            tools_of=_loader(services.wellness.tools_of, list),
             audit_reads=DataLoader(load_fn=audit),
         )

@@ -231,6 +231,33 @@ class Mutation:
             erased_member_id=erased, user_errors=UserErrorType.list_of(outcome.errors)
         )
 
+    @strawberry.mutation(description="Set the wellness tools a member practises.")
+    async def set_wellness_tools(
+        self, info: Info[Context, None], member_id: strawberry.ID, tools: list[str]
+    ) -> WellnessToolsPayload:
+        ctx = info.context
+        outcome = await _attempt(
+            lambda: ctx.services.wellness.set_for(
+                ctx.principal, _id(member_id, "Member", "memberId"), tools
+            )
+        )
+        return WellnessToolsPayload(
+            tools=outcome.value, user_errors=UserErrorType.list_of(outcome.errors)
+        )
+
+    @strawberry.mutation(description="Add a wellness tool to the list (coordinators).")
+    async def add_wellness_tool(self, info: Info[Context, None], name: str) -> WellnessToolsPayload:
+        ctx = info.context
+        outcome = await ctx.services.wellness.add(ctx.principal, name)
+        tools = await ctx.services.wellness.available() if outcome.value else None
+        return WellnessToolsPayload(tools=tools, user_errors=UserErrorType.list_of(outcome.errors))
+
+
+@strawberry.type(description="The tools after the change.")
+class WellnessToolsPayload:
+    tools: list[str] | None
+    user_errors: list[UserErrorType]
+
 
 @strawberry.type(description="The erased member's id; only pseudonymous audit events remain.")
 class ErasePayload:

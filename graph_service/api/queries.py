@@ -122,6 +122,10 @@ class Query:
         document = await info.context.services.privacy.export(info.context.principal)
         return JSON(document) if document is not None else None
 
+    @strawberry.field(description="The wellness tools members can choose from.")
+    async def wellness_tools(self, info: Info[Context, None]) -> list[str]:
+        return await info.context.services.wellness.available()
+
     @strawberry.field(description="Organisations that can be named as supporters.")
     async def organisations(self, info: Info[Context, None]) -> list[OrganisationType]:
         orgs = await info.context.services.organisations.all(info.context.principal)

@@ -165,6 +165,11 @@ class MemberType(Node):
         found = await info.context.loaders.consents_of.load(self.internal_id)
         return [ConsentType(record=c) for c in found]
 
+    @strawberry.field(description="The wellness tools this member practises.")
+    async def wellness_tools(self, info: Info[Context, None]) -> list[str]:
+        await self._guard(info, "member.read")
+        return await info.context.loaders.tools_of.load(self.internal_id)
+
     @strawberry.field(description="Who looked at or changed this member's data, and when.")
     async def access_log(
         self, info: Info[Context, None], first: int | None = None, after: str | None = None

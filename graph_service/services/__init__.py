@@ -12,6 +12,7 @@ from graph_service.services.help import HelpService
 from graph_service.services.members import MemberService
 from graph_service.services.organisations import OrganisationService
 from graph_service.services.privacy import PrivacyService
+from graph_service.services.wellness import WellnessService
 from graph_service.store import Store
 
 
@@ -27,6 +28,7 @@ class Services:
     colleges: CollegeService
     enrolments: EnrolmentService
     privacy: PrivacyService
+    wellness: WellnessService
 
     @classmethod
     def build(cls, store: Store, *, circle_max: int = 5) -> Services:
@@ -41,4 +43,5 @@ class Services:
             CollegeService(store, audit),
             EnrolmentService(store, audit),
             PrivacyService(store, audit),
+            WellnessService(store, audit),
         )
