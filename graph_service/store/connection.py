@@ -58,6 +58,12 @@ class Tx:
         result = await self._tx.run(query, params)
         return await result.data()
 
+    async def values(self, query: LiteralString, **params: Any) -> list[list[Any]]:
+        """Run one statement and return its rows as value lists (cheaper for bulk reads)."""
+        self._store.statements += 1
+        result = await self._tx.run(query, params)
+        return await result.values()
+
 
 class Store:
     """Access to the graph through one driver."""
@@ -70,6 +76,8 @@ class Store:
         self.query_timeout = query_timeout
         # Counts statements sent, so tests can prove a request runs a bounded number.
         self.statements = 0
+        # Bumped by every write from this process, so caches of the graph know they are stale.
+        self.version = 0
 
     @classmethod
     def connect(
@@ -116,6 +124,10 @@ class Store:
         """Run several statements in one managed write transaction (retried as a whole)."""
         return await self._execute(work, neo4j.WRITE_ACCESS)
 
+    async def read_transaction(self, work: Callable[[Tx], Awaitable[T]]) -> T:
+        """Run several reads in one READ-routed transaction (one consistent snapshot)."""
+        return await self._execute(work, neo4j.READ_ACCESS)
+
     async def ping(self) -> None:
         """Raise GraphUnavailable unless the graph answers a trivial query (one try, no retry)."""
         try:
@@ -146,6 +158,10 @@ class Store:
             ) as session:
                 if access == neo4j.READ_ACCESS:
                     return await session.execute_read(managed)
-                return await session.execute_write(managed)
+                try:
+                    return await session.execute_write(managed)
+                finally:
+                    # Even a failed write may have changed something before failing.
+                    self.version += 1
         except _DRIVER_ERRORS as exc:
             raise _translate(exc) from exc
