@@ -13,11 +13,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from graph_service.api.schema import schema
+from graph_service.api.schema import build_schema
 from graph_service.api.view import GraphQLView
 from graph_service.auth import Authenticator, Role, issue_token, signing_secret
 from graph_service.errors import GraphServiceError
 from graph_service.graph import open_graph
+from graph_service.hardening import hardening_middleware
 from graph_service.middleware import RequestLogMiddleware
 from graph_service.services import Services
 from graph_service.settings import Settings, get_settings
@@ -81,13 +82,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 app.state.store = None
                 log.info("service stopping")
 
-    graphql = GraphQLView(schema, authenticator, ide=settings.development)
+    graphql = GraphQLView(build_schema(settings), authenticator, ide=settings.development)
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],
-        middleware=[Middleware(RequestLogMiddleware)],
+        # The request log is outermost, so that every refusal below has a request id.
+        middleware=[Middleware(RequestLogMiddleware), *hardening_middleware(settings)],
         lifespan=lifespan,
     )

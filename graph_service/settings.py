@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from graph_service.errors import ConfigurationError
 
 BOLT_SCHEMES = frozenset({"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"})
 EMBEDDED_DATABASE = "graph"
 MIN_SECRET_LENGTH = 32
+# An origin as browsers send it: scheme, host and optional port, no path, no trailing slash.
+ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 
 
 class Settings(BaseSettings):
@@ -36,6 +39,16 @@ class Settings(BaseSettings):
     engine_start_timeout: float = Field(default=60.0, gt=0)
     query_timeout: float = Field(default=10.0, gt=0)
     circle_max: int = Field(default=5, ge=1, le=50)
+    graphql_max_depth: int = Field(default=10, ge=1, le=100)
+    graphql_max_aliases: int = Field(default=15, ge=0, le=1000)
+    graphql_max_tokens: int = Field(default=2000, ge=10, le=100_000)
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=16 * 1024 * 1024)
+    request_timeout: float = Field(default=30.0, gt=0, description="seconds per request")
+    rate_limit_per_minute: int = Field(default=600, ge=0, description="per token; 0: off")
+    ip_rate_limit_per_minute: int = Field(default=1200, ge=0, description="per IP; 0: off")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="comma-separated origins; empty: CORS closed"
+    )
 
     @field_validator("graph_uri", "graph_database", "auth_public_key", mode="before")
     @classmethod
@@ -46,6 +59,24 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_secret_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: list[str]) -> list[str]:
+        for origin in value:
+            if origin != "*" and not ORIGIN.match(origin):
+                raise ValueError(
+                    "each origin must look like https://app.example.org or "
+                    f"http://localhost:5173 (no path, no trailing slash); got {origin!r}"
+                )
+        return value
 
     @field_validator("graph_uri")
     @classmethod

@@ -27,7 +27,21 @@ NEO4J = "neo4j"
 SETTINGS = frozenset(name.upper() for name in Settings.model_fields)
 # Settings whose defaults are safe in production, so compose need not set them.
 SAFE_DEFAULTS = frozenset(
-    {"AUTH_PUBLIC_KEY", "LOG_LEVEL", "ENGINE_START_TIMEOUT", "QUERY_TIMEOUT", "CIRCLE_MAX"}
+    {
+        "AUTH_PUBLIC_KEY",
+        "LOG_LEVEL",
+        "ENGINE_START_TIMEOUT",
+        "QUERY_TIMEOUT",
+        "CIRCLE_MAX",
+        "GRAPHQL_MAX_DEPTH",
+        "GRAPHQL_MAX_ALIASES",
+        "GRAPHQL_MAX_TOKENS",
+        "MAX_BODY_BYTES",
+        "REQUEST_TIMEOUT",
+        "RATE_LIMIT_PER_MINUTE",
+        "IP_RATE_LIMIT_PER_MINUTE",
+        "CORS_ORIGINS",
+    }
 )
 MUST_PROVIDE = frozenset(
     {

@@ -20,6 +20,7 @@ from graph_service.domain import (
     EnrolmentStatus,
     Outcome,
 )
+from graph_service.services import access
 
 
 @strawberry.type
@@ -96,8 +97,8 @@ def _enrolment(outcome: Outcome[Enrolment]) -> EnrolmentPayload:
 
 
 async def _consents(info: Info[Context, None], outcome: Outcome[object]) -> ConsentsPayload:
-    member_id = info.context.principal.member_id
-    assert member_id is not None
+    # Only members have consents; a bad id from anyone else must still be refused as such.
+    member_id = access.require_member(info.context.principal)
     current = await info.context.services.enrolments.consents_of([member_id])
     return ConsentsPayload(
         consents=[ConsentType(record=c) for c in current[member_id]],

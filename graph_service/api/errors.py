@@ -19,7 +19,8 @@ UNEXPECTED = "Unexpected error"
 def is_unexpected(error: GraphQLError) -> bool:
     """True for errors the client must not see: anything raised that is not a ClientError."""
     original = error.original_error
-    return original is not None and not isinstance(original, ClientError)
+    # graphql-core wraps input coercion errors (a bad enum in variables) in a GraphQLError.
+    return original is not None and not isinstance(original, ClientError | GraphQLError)
 
 
 def log_errors(errors: list[GraphQLError], execution_context: ExecutionContext | None) -> None:
@@ -32,6 +33,8 @@ def log_errors(errors: list[GraphQLError], execution_context: ExecutionContext |
                 "unexpected error in %s",
                 ".".join(str(part) for part in error.path or ()) or "operation",
                 exc_info=(type(original), original, original.__traceback__),
+                # On the record itself, so that any handler (not only ours) sees the id.
+                extra={"request_id": request_id_var.get()},
             )
         else:
             log.debug("client error: %s", error.message)

@@ -13,6 +13,8 @@ from graph_service.api.errors import MaskUnexpectedErrors, log_errors
 from graph_service.api.mutations import Mutation
 from graph_service.api.queries import Query
 from graph_service.api.types import HelpType, MemberType, OrganisationType, PersonType, TieType
+from graph_service.hardening import graphql_limits
+from graph_service.settings import Settings
 
 
 class Schema(strawberry.Schema):
@@ -25,8 +27,10 @@ class Schema(strawberry.Schema):
         log_errors(errors, execution_context)
 
 
-def build_schema() -> Schema:
-    """The schema with its extensions."""
+def build_schema(settings: Settings | None = None) -> Schema:
+    """The schema with its extensions; the limits are the settings' (defaults when omitted)."""
+    # model_construct: the defaults, without reading (and failing on) the environment.
+    settings = settings or Settings.model_construct()
     return Schema(
         query=merge_types("Query", (Query, CollegeQuery)),
         mutation=merge_types("Mutation", (Mutation, CollegeMutation)),
@@ -40,7 +44,7 @@ def build_schema() -> Schema:
             CourseType,
             EnrolmentType,
         ],
-        extensions=[MaskUnexpectedErrors],
+        extensions=[MaskUnexpectedErrors, *graphql_limits(settings)],
     )
 
 

@@ -1,6 +1,10 @@
-"""The /graphql endpoint: authentication before any operation, then strawberry."""
+"""The /graphql endpoint: authentication, then JSON POST only, then strawberry."""
 
 from __future__ import annotations
+
+import base64
+import hashlib
+import re
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -14,6 +18,9 @@ from graph_service.api.schema import Schema
 from graph_service.auth import Authenticator
 from graph_service.errors import AuthenticationError
 from graph_service.logs import request_id_var
+
+JSON = "application/json"
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 
 def _wants_ide_page(request: Request) -> bool:
@@ -30,16 +37,67 @@ def unauthenticated(error: AuthenticationError) -> JSONResponse:
     return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": "Bearer"})
 
 
+def ide_content_security_policy(html: str) -> str:
+    """A policy for the GraphiQL page: its CDN, its own inline script by hash, nothing else."""
+    hashes = " ".join(
+        f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'"
+        for s in _INLINE_SCRIPT.findall(html)
+    )
+    return "; ".join(
+        [
+            "default-src 'none'",
+            f"script-src https://unpkg.com {hashes}",
+            # GraphiQL's editor sets inline styles; its stylesheet pulls web fonts.
+            "style-src https://unpkg.com https://fonts.googleapis.com 'unsafe-inline'",
+            "font-src https://fonts.gstatic.com data:",
+            "img-src 'self' data:",
+            "connect-src 'self'",
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+            "form-action 'none'",
+        ]
+    )
+
+
+def _graphql_error(message: str, code: str, status: int, **headers: str) -> JSONResponse:
+    body = {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def refuse_transport(request: Request) -> JSONResponse | None:
+    """405/415 unless the request is a POST of JSON: the only way operations travel."""
+    # GET is refused for queries too: their text and variables (health data) would end up
+    # in proxy logs and browser history. Any other content type is one a browser may send
+    # cross-site without a preflight (a form post), so it never reaches an operation.
+    if request.method != "POST":
+        return _graphql_error(
+            f"Send operations by POST with Content-Type: {JSON}",
+            "METHOD_NOT_ALLOWED",
+            405,
+            Allow="POST",
+        )
+    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if media_type != JSON:
+        return _graphql_error(f"Content-Type must be {JSON}", "UNSUPPORTED_MEDIA_TYPE", 415)
+    return None
+
+
 class GraphQLView(GraphQL[Context, None]):
     """Strawberry's ASGI view, with every operation authenticated first."""
 
     def __init__(self, schema: Schema, authenticator: Authenticator, *, ide: bool) -> None:
-        super().__init__(schema, graphql_ide="graphiql" if ide else None, subscription_protocols=())
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if ide else None,
+            allow_queries_via_get=False,
+            subscription_protocols=(),
+        )
         self.authenticator = authenticator
         self.ide = ide
+        self.ide_csp = ide_content_security_policy(self.graphql_ide_html) if ide else ""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Authenticate, then hand the request to strawberry."""
+        """Authenticate, check the transport, then hand the request to strawberry."""
         if scope["type"] != "http":
             await WebSocket(scope, receive, send).close(code=1003)
             return
@@ -51,7 +109,17 @@ class GraphQLView(GraphQL[Context, None]):
                 await unauthenticated(error)(scope, receive, send)
                 return
             scope.setdefault("state", {})["principal"] = principal
+            refusal = refuse_transport(request)
+            if refusal is not None:
+                await refusal(scope, receive, send)
+                return
         await super().__call__(scope, receive, send)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """GraphiQL, with a policy that lets its CDN scripts and inline script run."""
+        response = await super().render_graphql_ide(request)
+        response.headers["Content-Security-Policy"] = self.ide_csp
+        return response
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
