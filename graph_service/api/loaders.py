@@ -8,7 +8,6 @@ from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from graph_service.auth import Principal
 from graph_service.domain import (
     College,
     Consent,
@@ -68,16 +67,10 @@ class Loaders:
     enrolments_of_members: DataLoader[str, list[Enrolment]]
     consents_of: DataLoader[str, list[Consent]]
     tools_of: DataLoader[str, list[str]]
-    # Coordinators' reads of members' data, appended to the audit trail in one batch.
-    audit_reads: DataLoader[tuple[Principal, str, str], None]
 
     @classmethod
     def build(cls, services: Services) -> Loaders:
         """Fresh loaders (their caches live for one request)."""
-
-        async def audit(keys: Sequence[tuple[Principal, str, str]]) -> list[None]:
-            await services.audit.record_reads(list(keys))
-            return [None] * len(keys)
 
         return cls(
             members=_loader(services.members.by_ids, lambda: None),
@@ -93,5 +86,4 @@ class Loaders:
             enrolments_of_members=_loader(services.enrolments.of_members, list),
             consents_of=_loader(services.enrolments.consents_of, list),
             tools_of=_loader(services.wellness.tools_of, list),
-            audit_reads=DataLoader(load_fn=audit),
         )

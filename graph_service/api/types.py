@@ -81,7 +81,7 @@ class MemberType(Node):
         principal = info.context.principal
         access.require_member_access(principal, self.internal_id)
         if principal.role is Role.COORDINATOR:
-            await info.context.loaders.audit_reads.load((principal, action, self.internal_id))
+            await info.context.services.audit.record_reads([(principal, action, self.internal_id)])
 
     async def _load(self, info: Info[Context, None], *, guarded: bool = True) -> Member:
         if guarded:

@@ -11,6 +11,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 
 from graph_service.api.context import Context
 from graph_service.api.loaders import Loaders
@@ -126,6 +128,7 @@ class GraphQLView(GraphQL[Context, None]):
     ) -> Context:
         """The context of one authenticated request."""
         assert isinstance(request, Request)
+        request.app.state.services.audit.collect_reads()
         return Context(
             request=request,
             request_id=request_id_var.get(),
@@ -133,3 +136,10 @@ class GraphQLView(GraphQL[Context, None]):
             loaders=Loaders.build(request.app.state.services),
             authenticated=getattr(request.state, "principal", None),
         )
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        """Append the request's audited reads before the data goes out."""
+        await request.app.state.services.audit.flush_reads()
+        return await super().process_result(request, result)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from graph_service.auth import Principal, Role
 from graph_service.domain import AuditEvent, Page
 from graph_service.ids import new_id, to_global_id
@@ -48,6 +50,10 @@ def event(principal: Principal, action: str, target_id: str) -> AuditEvent:
     )
 
 
+# Coordinators' reads during one request, appended together when the request's result is ready.
+_pending_reads: ContextVar[list[AuditEvent] | None] = ContextVar("pending_reads", default=None)
+
+
 class AuditService:
     """Appends and reads audit events (there is no way to change or delete one)."""
 
@@ -60,13 +66,33 @@ class AuditService:
         await store_audit.append(self.store, [event(principal, action, t) for t in unique])
 
     async def record_reads(self, reads: list[tuple[Principal, str, str]]) -> None:
-        """Append coordinators' reads (principal, action, member id) in one statement."""
+        """Record coordinators' reads (principal, action, member id).
+
+        Inside a request they wait for `flush_reads`, so a request appends once; elsewhere
+        they are appended at once.
+        """
         events = [
             event(principal, action, target)
             for principal, action, target in reads
             if principal.role is Role.COORDINATOR
         ]
-        await store_audit.append(self.store, events)
+        pending = _pending_reads.get()
+        if pending is None:
+            await store_audit.append(self.store, events)
+        else:
+            seen = {(e.action, e.target_id) for e in pending}
+            pending.extend(e for e in events if (e.action, e.target_id) not in seen)
+
+    def collect_reads(self) -> None:
+        """Start collecting this request's reads."""
+        _pending_reads.set([])
+
+    async def flush_reads(self) -> None:
+        """Append the reads collected in this request, in one statement."""
+        pending = _pending_reads.get()
+        _pending_reads.set(None)
+        if pending:
+            await store_audit.append(self.store, pending)
 
     async def log(
         self,
