@@ -25,6 +25,8 @@ db_app = typer.Typer(help="The graph database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 import_app = typer.Typer(help="Batch imports from CSV files.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
+report_app = typer.Typer(help="Analyses for coordinators.", no_args_is_help=True)
+app.add_typer(report_app, name="report")
 err = Console(stderr=True, soft_wrap=True, highlight=False)
 
 SCHEMA_FILE = Path("schema/schema.graphql")
@@ -144,6 +146,32 @@ def seed() -> None:
 
     for line in _run(seed_graph(_settings())):
         print(line)
+
+
+@report_app.command("isolation")
+def report_isolation(
+    min_supporters: Annotated[
+        int, typer.Option(help="Fewer active supporters than this is a reason.")
+    ] = 2,
+    component_size: Annotated[
+        int, typer.Option(help="A piece of the peer network smaller than this is a reason.")
+    ] = 3,
+    format: Annotated[str, typer.Option(help="table, csv or json.")] = "table",
+) -> None:
+    """Members who may be isolated, with the reasons (as isolationReport)."""
+    from graph_service.reports import ReportFormat, isolation_rows, render
+
+    try:
+        form = ReportFormat(format)
+    except ValueError:
+        err.print("[red]error:[/red] --format must be table, csv or json")
+        raise typer.Exit(2) from None
+    rows = _run(
+        isolation_rows(_settings(), min_supporters=min_supporters, component_size=component_size)
+    )
+    text = render(rows, form, Console())
+    if text is not None:
+        print(text)
 
 
 @db_app.command("status")

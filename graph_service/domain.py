@@ -89,6 +89,25 @@ class EnrolmentStatus(enum.Enum):
     WITHDRAWN = "WITHDRAWN"
 
 
+class IsolationReason(enum.Enum):
+    """Why a member may be isolated (the analyses' codes)."""
+
+    NO_SUPPORTERS = "NO_SUPPORTERS"
+    BELOW_THRESHOLD = "BELOW_THRESHOLD"
+    ONLY_PAID_SUPPORT = "ONLY_PAID_SUPPORT"
+    ONLY_PENDING = "ONLY_PENDING"
+    GIVES_NOT_RECEIVES = "GIVES_NOT_RECEIVES"
+    SMALL_COMPONENT = "SMALL_COMPONENT"
+    NO_RECENT_ACTIVITY = "NO_RECENT_ACTIVITY"
+
+
+class FragilityReason(enum.Enum):
+    """Why a circle or a place in the network is fragile."""
+
+    SINGLE_PERSONAL_SUPPORTER = "SINGLE_PERSONAL_SUPPORTER"
+    ARTICULATION_POINT = "ARTICULATION_POINT"
+
+
 class ErrorCode(enum.Enum):
     """Codes of expected failures, returned as data (userErrors)."""
 

@@ -7,6 +7,7 @@ from graphql import GraphQLError
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from graph_service.api.analysis_resolvers import AnalysisQuery
 from graph_service.api.college_resolvers import CollegeMutation, CollegeQuery
 from graph_service.api.college_types import CollegeType, CourseType, EnrolmentType
 from graph_service.api.errors import MaskUnexpectedErrors, log_errors
@@ -32,7 +33,7 @@ def build_schema(settings: Settings | None = None) -> Schema:
     # model_construct: the defaults, without reading (and failing on) the environment.
     settings = settings or Settings.model_construct()
     return Schema(
-        query=merge_types("Query", (Query, CollegeQuery)),
+        query=merge_types("Query", (Query, CollegeQuery, AnalysisQuery)),
         mutation=merge_types("Mutation", (Mutation, CollegeMutation)),
         types=[
             MemberType,

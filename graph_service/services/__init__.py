@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from graph_service.services.analyses import AnalysisService
 from graph_service.services.audit import AuditService
 from graph_service.services.circles import CircleService
 from graph_service.services.colleges import CollegeService
@@ -29,6 +30,7 @@ class Services:
     enrolments: EnrolmentService
     privacy: PrivacyService
     wellness: WellnessService
+    analyses: AnalysisService
 
     @classmethod
     def build(cls, store: Store, *, circle_max: int = 5) -> Services:
@@ -44,4 +46,5 @@ class Services:
             EnrolmentService(store, audit),
             PrivacyService(store, audit),
             WellnessService(store, audit),
+            AnalysisService(store, audit),
         )

@@ -24,6 +24,7 @@ TARGET_TYPES = {
     "organisation": "Organisation",
     "college": "College",
     "course": "Course",
+    "analysis": "Network",
 }
 
 

@@ -52,7 +52,7 @@ async def append(store: Store, events: list[AuditEvent]) -> None:
     """Append events in one statement."""
     if not events:
         return
-    await store.write(
+    await store.append(
         APPEND,
         events=[
             {

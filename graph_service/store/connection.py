@@ -58,11 +58,15 @@ class Tx:
         result = await self._tx.run(query, params)
         return await result.data()
 
-    async def values(self, query: LiteralString, **params: Any) -> list[list[Any]]:
-        """Run one statement and return its rows as value lists (cheaper for bulk reads)."""
+    async def value(self, query: LiteralString, **params: Any) -> Any:
+        """Run one statement that returns one value, and return that value as it is.
+
+        Cheaper than `run` for a large collected list: no conversion of nested values.
+        """
         self._store.statements += 1
         result = await self._tx.run(query, params)
-        return await result.values()
+        record = await result.single(strict=True)
+        return record[0]
 
 
 class Store:
@@ -128,6 +132,14 @@ class Store:
         """Run several reads in one READ-routed transaction (one consistent snapshot)."""
         return await self._execute(work, neo4j.READ_ACCESS)
 
+    async def append(self, query: LiteralString, **params: Any) -> list[Row]:
+        """A write that adds records no analysis reads (the audit trail): caches stay valid."""
+
+        async def work(tx: Tx) -> list[Row]:
+            return await tx.run(query, **params)
+
+        return await self._execute(work, neo4j.WRITE_ACCESS, changes_graph=False)
+
     async def ping(self) -> None:
         """Raise GraphUnavailable unless the graph answers a trivial query (one try, no retry)."""
         try:
@@ -147,7 +159,9 @@ class Store:
             raise _translate(exc) from exc
         return str(info.agent)
 
-    async def _execute(self, work: Callable[[Tx], Awaitable[T]], access: str) -> T:
+    async def _execute(
+        self, work: Callable[[Tx], Awaitable[T]], access: str, *, changes_graph: bool = True
+    ) -> T:
         @unit_of_work(timeout=self.query_timeout)
         async def managed(tx: AsyncManagedTransaction) -> T:
             return await work(Tx(tx, self))
@@ -162,6 +176,7 @@ class Store:
                     return await session.execute_write(managed)
                 finally:
                     # Even a failed write may have changed something before failing.
-                    self.version += 1
+                    if changes_graph:
+                        self.version += 1
         except _DRIVER_ERRORS as exc:
             raise _translate(exc) from exc

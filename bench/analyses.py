@@ -1,0 +1,196 @@
+"""Isolation report and network summary on synthetic networks of 350, 10,000 and 100,000 members.
+
+Each size runs in a fresh process with a fresh embedded engine: the seeded synthetic network
+(graph_service.analysis.synthetic) is loaded through the store in UNWIND batches, then the
+analysis service times a cold report (bulk reads + projection + analyses) and a warm one (the
+cached projection), and the process's peak RSS is read after the reports.
+
+    .venv/bin/python bench/analyses.py [--sizes 350,10000,100000] [--seed 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from graph_service.analysis.synthetic import TOOLS, synthetic_rows
+from graph_service.engine import EmbeddedEngine
+from graph_service.ids import new_id
+from graph_service.services import Services
+from graph_service.services.validation import now_iso
+from graph_service.store import Store, bulk
+from graph_service.store.migrations import apply_constraints
+from graph_service.store.wellness import ensure_tool
+
+BATCH = 5_000
+TARGETS = {350: (100, 20), 100_000: (10_000, 2_000)}  # size: (cold ms, warm ms)
+RSS_TARGET_MB = 1_536
+
+
+async def _batched(
+    write: Callable[[list[dict[str, Any]]], Awaitable[int]], rows: list[dict[str, Any]]
+) -> int:
+    return sum([await write(rows[i : i + BATCH]) for i in range(0, len(rows), BATCH)])
+
+
+async def load(store: Store, size: int, seed: int) -> tuple[float, int]:
+    """Load the synthetic network; (seconds, rows written)."""
+    rows = synthetic_rows(size, seed)
+    now = now_iso()
+    started = time.perf_counter()
+    services = Services.build(store)
+    await services.organisations.seed()
+    await services.colleges.seed()
+    for tool in TOOLS:
+        await ensure_tool(store, tool)
+    kinds = dict(rows.supporters)
+    members = [
+        {"id": m, "name": f"Member {i:06}", "status": s, "since": str(since)}
+        for i, (m, s, since) in enumerate(rows.members)
+    ]
+    people = [
+        {"id": p, "name": f"Supporter {i}"}
+        for i, (p, k) in enumerate(rows.supporters)
+        if k == "person"
+    ]
+    orgs = [
+        {"id": o, "name": o, "kind": "OTHER"} for o, k in rows.supporters if k == "organisation"
+    ]
+    ties = [
+        {"id": t, "member": m, "supporter": s, "relation": r, "status": st}
+        for t, m, s, r, st in rows.ties
+    ]
+    written = await _batched(lambda b: bulk.members(store, b, now), members)
+    written += await _batched(lambda b: bulk.people(store, b, now), people)
+    written += await _batched(lambda b: bulk.organisations(store, b, now), orgs)
+    written += await _batched(
+        lambda b: bulk.ties(store, b, now, to_organisations=False),
+        [t for t in ties if kinds.get(t["supporter"]) != "organisation"],
+    )
+    written += await _batched(
+        lambda b: bulk.ties(store, b, now, to_organisations=True),
+        [t for t in ties if kinds.get(t["supporter"]) == "organisation"],
+    )
+    written += await _batched(
+        lambda b: bulk.help_records(store, b, now),
+        [
+            {
+                "id": new_id(),
+                "giver": g,
+                "receiver": r,
+                "on": str(on),
+                "kind": "LISTENING",
+                "confirmed": c,
+            }
+            for g, r, c, on in rows.help
+        ],
+    )
+    written += await _batched(
+        lambda b: bulk.enrolments(store, b, now),
+        [
+            {
+                "id": new_id(),
+                "member": m,
+                "course": c,
+                "status": s,
+                "enrolledOn": str(e),
+                "completedOn": str(done) if done else None,
+            }
+            for m, c, s, e, done in rows.enrolments
+        ],
+    )
+    written += await _batched(
+        lambda b: bulk.tools(store, b, now[:10]), [{"member": m, "tool": t} for m, t in rows.tools]
+    )
+    return time.perf_counter() - started, written
+
+
+async def measure(size: int, seed: int) -> dict[str, Any]:
+    """One size, measured in this process."""
+    with tempfile.TemporaryDirectory() as tmp, EmbeddedEngine(Path(tmp)) as engine:
+        store = Store.connect(
+            engine.bolt_uri, engine.user, engine.password, engine.database, query_timeout=600
+        )
+        try:
+            await apply_constraints(store)
+            seconds, written = await load(store, size, seed)
+            analyses = Services.build(store).analyses
+            from graph_service.auth import Principal, Role
+
+            who = Principal(Role.COORDINATOR, subject="bench")
+            started = time.perf_counter()
+            await analyses.projection()
+            projected = time.perf_counter()
+            report = await analyses.isolation(who)
+            summary = await analyses.summary(who)
+            cold = time.perf_counter() - started
+            warm_start = time.perf_counter()
+            await analyses.isolation(who)
+            await analyses.summary(who)
+            warm = time.perf_counter() - warm_start
+            assert analyses.loads == 1, "the warm reports must reuse the projection"
+            return {
+                "size": size,
+                "rows": written,
+                "load_s": round(seconds, 1),
+                "rows_per_s": round(written / seconds),
+                "projection_ms": round((projected - started) * 1000),
+                "cold_ms": round(cold * 1000),
+                "warm_ms": round(warm * 1000, 1),
+                "flagged": len(report),
+                "members": summary.members,
+                "reciprocity": round(summary.reciprocity_rate, 3),
+                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            }
+        finally:
+            await store.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="350,10000,100000")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(asyncio.run(measure(args.one, args.seed))))
+        return
+    print(f"machine  {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, seed {args.seed}")
+    header = (
+        f"{'members':>8} {'rows':>8} {'load s':>7} {'rows/s':>7} {'proj ms':>8} "
+        f"{'cold ms':>8} {'warm ms':>8} {'flagged':>8} {'RSS MB':>7}  targets"
+    )
+    print(header)
+    for size in (int(s) for s in args.sizes.split(",")):
+        done = subprocess.run(
+            [sys.executable, __file__, "--one", str(size), "--seed", str(args.seed)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            sys.exit(f"size {size} failed:\n{done.stderr[-3000:]}")
+        r = json.loads(done.stdout.strip().splitlines()[-1])
+        cold_t, warm_t = TARGETS.get(size, (None, None))
+        target = (
+            f"cold<{cold_t} warm<{warm_t} RSS<{RSS_TARGET_MB}" if cold_t else f"RSS<{RSS_TARGET_MB}"
+        )
+        print(
+            f"{r['size']:>8} {r['rows']:>8} {r['load_s']:>7} {r['rows_per_s']:>7} "
+            f"{r['projection_ms']:>8} "
+            f"{r['cold_ms']:>8} {r['warm_ms']:>8} {r['flagged']:>8} {r['peak_rss_mb']:>7}  {target}"
+        )
+
+
+if __name__ == "__main__":
+    main()

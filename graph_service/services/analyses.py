@@ -1,0 +1,149 @@
+"""Use-cases for the coordinators' analyses, over a cached projection of the graph.
+
+The projection is loaded with six bulk reads and kept in the process. Every write through
+this process's store bumps `Store.version`, which makes the next report reload; writes by
+other replicas are picked up when the cached copy is older than `max_age` seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+
+from graph_service.analysis import (
+    FragileCircle,
+    IsolatedMember,
+    NetworkSummary,
+    Projection,
+    Suggestion,
+    SupporterLoad,
+    build_projection,
+    fragile_circles,
+    isolation_report,
+    network_summary,
+    supporter_load,
+    supporter_suggestions,
+)
+from graph_service.auth import Principal
+from graph_service.domain import MemberStatus
+from graph_service.errors import InvalidInput
+from graph_service.services import access
+from graph_service.services.audit import AuditService
+from graph_service.services.validation import today
+from graph_service.store import Store
+from graph_service.store.projection import GraphRows, load_rows, names_of
+
+NETWORK = "all"
+
+
+@dataclass(frozen=True)
+class _Cached:
+    version: int
+    loaded_at: float
+    graph: Projection
+
+
+def _build(rows: GraphRows) -> Projection:
+    return build_projection(
+        rows.members, rows.supporters, rows.ties, rows.help, rows.enrolments, rows.tools
+    )
+
+
+def _within(value: int, low: int, high: int, name: str) -> int:
+    if not low <= value <= high:
+        raise InvalidInput(f"{name} must be between {low} and {high}")
+    return value
+
+
+class AnalysisService:
+    """Isolation, summary, load, fragility and suggestions, for coordinators."""
+
+    def __init__(self, store: Store, audit: AuditService, *, max_age: float = 60.0) -> None:
+        self.store = store
+        self.audit = audit
+        self.max_age = max_age
+        self.loads = 0  # how often the projection was (re)loaded: tests prove the cache works
+        self._cached: _Cached | None = None
+        self._lock = asyncio.Lock()
+
+    async def projection(self) -> Projection:
+        """The cached projection, reloaded after a write or when older than max_age."""
+        async with self._lock:
+            cached = self._cached
+            fresh = time.monotonic()
+            if (
+                cached is not None
+                and cached.version == self.store.version
+                and fresh - cached.loaded_at < self.max_age
+            ):
+                return cached.graph
+            # The version before reading: a write during the load makes the copy stale at once.
+            version = self.store.version
+            rows = await load_rows(self.store)
+            graph = await asyncio.to_thread(_build, rows)
+            self._cached = _Cached(version, fresh, graph)
+            self.loads += 1
+            return graph
+
+    async def isolation(
+        self,
+        principal: Principal,
+        *,
+        min_supporters: int = 2,
+        component_size: int = 3,
+        statuses: frozenset[MemberStatus] = frozenset({MemberStatus.ACTIVE}),
+    ) -> list[IsolatedMember]:
+        """Members who may be isolated, with their reasons."""
+        access.require_coordinator(principal)
+        _within(min_supporters, 0, 5, "minSupporters")
+        _within(component_size, 1, 10_000, "componentSize")
+        if not statuses:
+            raise InvalidInput("includeStatuses must name at least one status")
+        g = await self.projection()
+        await self.audit.record(principal, "analysis.isolation", NETWORK)
+        return await asyncio.to_thread(
+            lambda: isolation_report(
+                g,
+                today=today(),
+                min_supporters=min_supporters,
+                component_size=component_size,
+                include_statuses=frozenset(s.value for s in statuses),
+            )
+        )
+
+    async def summary(self, principal: Principal) -> NetworkSummary:
+        """Counts over the network."""
+        access.require_coordinator(principal)
+        g = await self.projection()
+        await self.audit.record(principal, "analysis.summary", NETWORK)
+        return await asyncio.to_thread(network_summary, g)
+
+    async def load(self, principal: Principal, *, min_supported: int = 4) -> list[SupporterLoad]:
+        """People who support many members (burnout risk)."""
+        access.require_coordinator(principal)
+        _within(min_supported, 1, 1000, "minSupported")
+        g = await self.projection()
+        await self.audit.record(principal, "analysis.load", NETWORK)
+        return supporter_load(g, min_supported=min_supported)
+
+    async def fragile(self, principal: Principal) -> list[FragileCircle]:
+        """Circles resting on one person, and members whose departure would split the network."""
+        access.require_coordinator(principal)
+        g = await self.projection()
+        await self.audit.record(principal, "analysis.fragility", NETWORK)
+        return await asyncio.to_thread(fragile_circles, g)
+
+    async def suggestions(
+        self, principal: Principal, member_id: str, *, first: int = 5
+    ) -> list[Suggestion]:
+        """Peers who could be invited into a member's circle, with why."""
+        access.require_coordinator(principal)
+        _within(first, 1, 50, "first")
+        g = await self.projection()
+        await self.audit.record(principal, "circle.suggestions", member_id)
+        return supporter_suggestions(g, member_id, first=first)
+
+    async def names(self, ids: list[str]) -> dict[str, str]:
+        """Display names of non-member supporters named in a report."""
+        return await names_of(self.store, ids)
