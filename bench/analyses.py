@@ -21,100 +21,26 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from graph_service.analysis.synthetic import TOOLS, synthetic_rows
 from graph_service.engine import EmbeddedEngine
 from graph_service.ids import new_id
 from graph_service.services import Services
 from graph_service.services.validation import now_iso
 from graph_service.store import Store, bulk
 from graph_service.store.migrations import apply_constraints
-from graph_service.store.wellness import ensure_tool
+from loaders.demo import load_demo
 
-BATCH = 5_000
 TARGETS = {350: (100, 20), 100_000: (10_000, 2_000)}  # size: (cold ms, warm ms)
 RSS_TARGET_MB = 1_536
 
 
-async def _batched(
-    write: Callable[[list[dict[str, Any]]], Awaitable[int]], rows: list[dict[str, Any]]
-) -> int:
-    return sum([await write(rows[i : i + BATCH]) for i in range(0, len(rows), BATCH)])
-
-
 async def load(store: Store, size: int, seed: int) -> tuple[float, int]:
-    """Load the synthetic network; (seconds, rows written)."""
-    rows = synthetic_rows(size, seed)
-    now = now_iso()
+    """Load the seeded network (the demo network's loader); (seconds, rows written)."""
     started = time.perf_counter()
-    services = Services.build(store)
-    await services.organisations.seed()
-    await services.colleges.seed()
-    for tool in TOOLS:
-        await ensure_tool(store, tool)
-    kinds = dict(rows.supporters)
-    members = [
-        {"id": m, "name": f"Member {i:06}", "status": s, "since": str(since)}
-        for i, (m, s, since) in enumerate(rows.members)
-    ]
-    people = [
-        {"id": p, "name": f"Supporter {i}"}
-        for i, (p, k) in enumerate(rows.supporters)
-        if k == "person"
-    ]
-    orgs = [
-        {"id": o, "name": o, "kind": "OTHER"} for o, k in rows.supporters if k == "organisation"
-    ]
-    ties = [
-        {"id": t, "member": m, "supporter": s, "relation": r, "status": st}
-        for t, m, s, r, st in rows.ties
-    ]
-    written = await _batched(lambda b: bulk.members(store, b, now), members)
-    written += await _batched(lambda b: bulk.people(store, b, now), people)
-    written += await _batched(lambda b: bulk.organisations(store, b, now), orgs)
-    written += await _batched(
-        lambda b: bulk.ties(store, b, now, to_organisations=False),
-        [t for t in ties if kinds.get(t["supporter"]) != "organisation"],
-    )
-    written += await _batched(
-        lambda b: bulk.ties(store, b, now, to_organisations=True),
-        [t for t in ties if kinds.get(t["supporter"]) == "organisation"],
-    )
-    written += await _batched(
-        lambda b: bulk.help_records(store, b, now),
-        [
-            {
-                "id": new_id(),
-                "giver": g,
-                "receiver": r,
-                "on": str(on),
-                "kind": "LISTENING",
-                "confirmed": c,
-            }
-            for g, r, c, on in rows.help
-        ],
-    )
-    written += await _batched(
-        lambda b: bulk.enrolments(store, b, now),
-        [
-            {
-                "id": new_id(),
-                "member": m,
-                "course": c,
-                "status": s,
-                "enrolledOn": str(e),
-                "completedOn": str(done) if done else None,
-            }
-            for m, c, s, e, done in rows.enrolments
-        ],
-    )
-    written += await _batched(
-        lambda b: bulk.tools(store, b, now[:10]), [{"member": m, "tool": t} for m, t in rows.tools]
-    )
-    return time.perf_counter() - started, written
+    result = await load_demo(store, members=size, seed=seed)
+    return time.perf_counter() - started, result.rows
 
 
 async def measure(size: int, seed: int) -> dict[str, Any]:

@@ -22,7 +22,9 @@ from graph_service.hardening import hardening_middleware
 from graph_service.middleware import RequestLogMiddleware
 from graph_service.services import Services
 from graph_service.settings import Settings, get_settings
+from graph_service.store import Store
 from graph_service.store.admin import count_nodes
+from loaders.demo import load_demo
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +52,14 @@ async def readyz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
 
 
-def announce_first_start(settings: Settings) -> None:
-    """Tell a newcomer how to reach GraphiQL, with a coordinator token to paste."""
+async def first_start(settings: Settings, store: Store) -> None:
+    """Load the demo network into a new embedded graph and tell a newcomer how to look at it."""
+    # Development only (the caller checks): in production the graph starts empty.
+    result = await load_demo(store)
     token = issue_token(signing_secret(settings), Role.COORDINATOR)
     print(
-        "\nThe graph is empty: welcome.\n"
+        f"\nA new graph: loaded the demo network ({result.members} members, "
+        f"{result.ties} ties; all of it synthetic).\n"
         f"GraphiQL: http://{settings.host}:{settings.port}/graphql\n"
         "Paste this under Headers in GraphiQL (a coordinator token, valid 8 hours):\n"
         f'{{"Authorization": "Bearer {token}"}}\n',
@@ -74,7 +79,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             app.state.services = Services.build(graph.store, circle_max=settings.circle_max)
             app.state.engine = graph.engine
             if settings.development and graph.engine and await count_nodes(graph.store) == 0:
-                announce_first_start(settings)
+                await first_start(settings, graph.store)
             log.info("service ready", extra={"graph": graph.uri, "env": settings.env})
             try:
                 yield

@@ -140,11 +140,22 @@ def export_schema(
 
 
 @app.command()
-def seed() -> None:
-    """Create the network's own organisations (idempotent: safe to run again)."""
+def seed(
+    demo: Annotated[
+        bool, typer.Option(help="Also load the synthetic demo network (empty graphs only).")
+    ] = False,
+    members: Annotated[
+        int, typer.Option(help="Members in the demo network.", min=1, max=100_000)
+    ] = 350,
+    seed: Annotated[
+        int, typer.Option(help="The demo's seed: the same seed, the same network.")
+    ] = 2026,
+) -> None:
+    """Create the organisations, colleges, courses and wellness tools (safe to run again)."""
     from graph_service.seeding import seed_graph
 
-    for line in _run(seed_graph(_settings())):
+    lines = _run(seed_graph(_settings(), demo_members=members if demo else None, demo_seed=seed))
+    for line in lines:
         print(line)
 
 

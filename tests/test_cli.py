@@ -159,7 +159,9 @@ def test_serve_first_start_then_sigterm_leaves_no_engine(tmp_path: Path) -> None
     # uvicorn shuts down gracefully, then re-raises the signal it caught.
     assert process.returncode in (0, -signal.SIGTERM)
     assert _wait_gone(engine_pid, 5), "the engine outlived the service"
-    # The first start printed the GraphiQL address and a coordinator token that works.
+    # The first start loaded the demo network and printed the GraphiQL address and a
+    # coordinator token that works.
+    assert "loaded the demo network (350 members" in out
     assert f"http://127.0.0.1:{port}/graphql" in out
     token = re.search(r'"Bearer ([\w.-]+)"', out)
     assert token is not None
@@ -205,3 +207,12 @@ def test_seed_is_idempotent(tmp_path: Path) -> None:
     # The network, 3 colleges, their 3 support services, 16 courses and 10 wellness tools;
     # nothing doubled.
     assert after_first == _nodes(tmp_path) == 1 + 3 + 3 + 16 + 10
+
+
+def test_seed_demo_only_into_an_empty_graph(tmp_path: Path) -> None:
+    first = _run(tmp_path, "seed", "--demo", "--members", "30", "--seed", "3")
+    assert first.returncode == 0, first.stderr
+    assert "demo network: 30 members" in first.stdout
+    again = _run(tmp_path, "seed", "--demo", "--members", "30")
+    assert again.returncode == 1
+    assert "already has 30 members" in again.stderr

@@ -65,7 +65,9 @@ CREATE (m)-[:PRACTISES {since: $today}]->(t)
 """
 
 
-async def _batch(store: Store, query: Any, rows: list[dict[str, Any]], **params: Any) -> int:
+async def _batched_write(
+    store: Store, query: Any, rows: list[dict[str, Any]], **params: Any
+) -> int:
     if rows:
         await store.write(query, rows=rows, **params)
     return len(rows)
@@ -73,17 +75,17 @@ async def _batch(store: Store, query: Any, rows: list[dict[str, Any]], **params:
 
 async def members(store: Store, rows: list[dict[str, Any]], now: str) -> int:
     """Create members: id, name, status, since."""
-    return await _batch(store, MEMBERS, rows, now=now)
+    return await _batched_write(store, MEMBERS, rows, now=now)
 
 
 async def people(store: Store, rows: list[dict[str, Any]], now: str) -> int:
     """Create non-member supporters: id, name."""
-    return await _batch(store, PEOPLE, rows, now=now)
+    return await _batched_write(store, PEOPLE, rows, now=now)
 
 
 async def organisations(store: Store, rows: list[dict[str, Any]], now: str) -> int:
     """Ensure organisations: id, name, kind."""
-    return await _batch(store, ORGANISATIONS, rows, now=now)
+    return await _batched_write(store, ORGANISATIONS, rows, now=now)
 
 
 async def ties(
@@ -91,19 +93,33 @@ async def ties(
 ) -> int:
     """Create ties: id, member, supporter, relation, status."""
     query = TIES_TO_ORGANISATIONS if to_organisations else TIES_TO_PEOPLE
-    return await _batch(store, query, rows, now=now)
+    return await _batched_write(store, query, rows, now=now)
 
 
 async def help_records(store: Store, rows: list[dict[str, Any]], now: str) -> int:
     """Create help records: id, giver, receiver, on, kind, confirmed."""
-    return await _batch(store, HELP, rows, now=now)
+    return await _batched_write(store, HELP, rows, now=now)
 
 
 async def enrolments(store: Store, rows: list[dict[str, Any]], now: str) -> int:
     """Create enrolments: id, member, course, status, enrolledOn, completedOn."""
-    return await _batch(store, ENROLMENTS, rows, now=now)
+    return await _batched_write(store, ENROLMENTS, rows, now=now)
 
 
 async def tools(store: Store, rows: list[dict[str, Any]], today: str) -> int:
     """Link members to wellness tools: member, tool."""
-    return await _batch(store, TOOLS, rows, today=today)
+    return await _batched_write(store, TOOLS, rows, today=today)
+
+
+CONSENTS = """
+UNWIND $rows AS r
+MATCH (m:Member {id: r.member})
+MATCH (c:College {id: r.college})
+MERGE (m)-[s:SHARES_WITH]->(c)
+ON CREATE SET s.grantedAt = $now
+"""
+
+
+async def consents(store: Store, rows: list[dict[str, Any]], now: str) -> int:
+    """Record consent to share with colleges: member, college."""
+    return await _batched_write(store, CONSENTS, rows, now=now)
