@@ -27,6 +27,11 @@ import_app = typer.Typer(help="Batch imports from CSV files.", no_args_is_help=T
 app.add_typer(import_app, name="import")
 report_app = typer.Typer(help="Analyses for coordinators.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
+export_app = typer.Typer(
+    help="Exports to look at (GraphML) or to open in a spreadsheet (CSV): personal data.",
+    no_args_is_help=True,
+)
+app.add_typer(export_app, name="export")
 err = Console(stderr=True, soft_wrap=True, highlight=False)
 
 SCHEMA_FILE = Path("schema/schema.graphql")
@@ -185,6 +190,63 @@ def report_isolation(
         print(text)
 
 
+def _export_failed(target: Path, exc: OSError) -> typer.Exit:
+    """Say why an export could not be written; the caller raises the exit (code 2)."""
+    where = exc.filename or target
+    err.print(f"[red]error:[/red] cannot write {escape(str(where))}: {exc.strerror or exc}")
+    return typer.Exit(2)
+
+
+@export_app.command("graphml")
+def export_graphml(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The GraphML file to write.")],
+    helped: Annotated[
+        bool, typer.Option("--helped/--no-helped", help="Include HELPED edges (help records).")
+    ] = True,
+) -> None:
+    """Write the supporter network as GraphML for Gephi or Cytoscape (mode 0600)."""
+    from graph_service.graph import open_graph
+    from loaders.export import GraphmlResult
+    from loaders.export import export_graphml as run_export
+
+    settings = _settings()
+
+    async def work() -> GraphmlResult:
+        async with open_graph(settings, share_running=True) as graph:
+            return await run_export(graph.store, file, helped=helped)
+
+    try:
+        result = _run(work())
+    except OSError as exc:
+        raise _export_failed(file, exc) from None
+    err.print(f"wrote {result.nodes} nodes and {result.edges} edges to {escape(str(file))}")
+
+
+@export_app.command("csv")
+def export_csv(
+    directory: Annotated[
+        Path,
+        typer.Argument(metavar="DIR", help="Where to write members.csv, ties.csv, enrolments.csv."),
+    ],
+) -> None:
+    """Write members, ties and enrolments as CSV files (UTF-8, header row, mode 0600)."""
+    from graph_service.graph import open_graph
+    from loaders.export import export_csv as run_export
+
+    settings = _settings()
+
+    async def work() -> dict[str, int]:
+        async with open_graph(settings, share_running=True) as graph:
+            return await run_export(graph.store, directory)
+
+    try:
+        counts = _run(work())
+    except OSError as exc:
+        raise _export_failed(directory, exc) from None
+    written = ", ".join(f"{n} rows to {name}" for name, n in counts.items())
+    err.print(f"wrote {written} in {escape(str(directory))}")
+
+
 @db_app.command("status")
 def db_status() -> None:
     """Say where the graph is and what it holds."""
@@ -234,6 +296,76 @@ def import_enrolments(
     print(result.summary())
     if result.rejected:
         raise typer.Exit(1)
+
+
+def _import_roster(kind: str, file: Path, dry_run: bool) -> None:
+    """Run `import members` or `import circles`; output and exit codes as `import enrolments`."""
+    from graph_service.graph import open_graph
+    from loaders.circles import import_circles
+    from loaders.enrolments import ImportResult
+    from loaders.members import import_members
+
+    settings = _settings()
+
+    async def work() -> ImportResult:
+        async with open_graph(settings, share_running=True) as graph:
+            if kind == "members":
+                return await import_members(graph.store, file, dry_run=dry_run, console=err)
+            return await import_circles(
+                graph.store, file, circle_max=settings.circle_max, dry_run=dry_run, console=err
+            )
+
+    try:
+        result = asyncio.run(work())
+    except GraphServiceError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+    for problem in result.rejected:
+        print(problem)
+    print(result.summary())
+    if result.rejected:
+        raise typer.Exit(1)
+
+
+ROSTER_DRY_RUN = typer.Option("--dry-run", help="Check every row and report; write nothing.")
+
+
+@import_app.command("members")
+def import_members_command(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE",
+            help="CSV (UTF-8; commas or semicolons): member_ref, display_name, "
+            "and optionally member_since, status.",
+        ),
+    ],
+    dry_run: Annotated[bool, ROSTER_DRY_RUN] = False,
+) -> None:
+    """Register the members of a CSV file whose member_ref is new (existing refs: unchanged).
+
+    Exit code 0: all rows fine; 1: some rows rejected (valid ones written); 2: unusable input.
+    """
+    _import_roster("members", file, dry_run)
+
+
+@import_app.command("circles")
+def import_circles_command(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE",
+            help="CSV (UTF-8; commas or semicolons): member_ref, relation, one of "
+            "supporter_ref, supporter_name, organisation_id, and optionally status.",
+        ),
+    ],
+    dry_run: Annotated[bool, ROSTER_DRY_RUN] = False,
+) -> None:
+    """Add the ties of a CSV file to members' circles (ties already there: unchanged).
+
+    Exit code 0: all rows fine; 1: some rows rejected (valid ones written); 2: unusable input.
+    """
+    _import_roster("circles", file, dry_run)
 
 
 def main() -> None:
