@@ -9,3 +9,4 @@ CREATE CONSTRAINT audit_event_id IF NOT EXISTS FOR (n:AuditEvent) REQUIRE n.id I
 CREATE INDEX audit_event_target IF NOT EXISTS FOR (n:AuditEvent) ON (n.targetId);
 CREATE INDEX audit_event_actor IF NOT EXISTS FOR (n:AuditEvent) ON (n.actorId);
 CREATE CONSTRAINT wellness_tool_name IF NOT EXISTS FOR (n:WellnessTool) REQUIRE n.name IS UNIQUE;
+CREATE CONSTRAINT member_ref IF NOT EXISTS FOR (n:Member) REQUIRE n.ref IS UNIQUE;

@@ -21,6 +21,7 @@ EXPECTED_CONSTRAINTS = {
     "course_id",
     "audit_event_id",
     "wellness_tool_name",
+    "member_ref",
 }
 EXPECTED_INDEXES = 2  # audit events by target and by actor
 
