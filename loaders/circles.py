@@ -115,10 +115,7 @@ async def import_circles(
                     if row.line not in lines:
                         row.reject("member_ref", NOT_WRITTEN)
                 advance("writing", len(batch), len(new))
-    order = {name: index for index, name in enumerate(COLUMNS.all)}
-    problems = sorted(
-        (p for r in rows for p in r.problems), key=lambda p: (p.line, order.get(p.column, 99))
-    )
+    problems = COLUMNS.in_order(p for r in rows for p in r.problems)
     return ImportResult(written, unchanged, problems, dry_run)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +52,11 @@ class Columns:
     def all(self) -> tuple[str, ...]:
         """Every documented column, required first."""
         return self.required + self.optional
+
+    def in_order(self, problems: Iterable[Problem]) -> list[Problem]:
+        """Problems by line, then in the file's documented column order."""
+        order = {name: index for index, name in enumerate(self.all)}
+        return sorted(problems, key=lambda p: (p.line, order.get(p.column, len(order))))
 
 
 @dataclass(frozen=True)

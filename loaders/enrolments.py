@@ -121,10 +121,7 @@ async def import_enrolments(
                 advance("writing", len(batch), len(new))
             # Rows that another writer linked meanwhile were skipped by the store's guard.
             unchanged += len(new) - written
-    order = {name: index for index, name in enumerate(COLUMNS.all)}
-    problems = sorted(
-        (p for r in rows for p in r.problems), key=lambda p: (p.line, order.get(p.column, 99))
-    )
+    problems = COLUMNS.in_order(p for r in rows for p in r.problems)
     return ImportResult(written, unchanged, problems, dry_run)
 
 

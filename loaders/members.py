@@ -78,10 +78,7 @@ async def import_members(
                 written += await store_imports.create_members(store, batch, now)
                 await audit.record(IMPORTER, "member.register", *(r["id"] for r in batch))
                 advance("writing", len(batch), len(new))
-    order = {name: index for index, name in enumerate(COLUMNS.all)}
-    problems = sorted(
-        (p for r in rows for p in r.problems), key=lambda p: (p.line, order.get(p.column, 99))
-    )
+    problems = COLUMNS.in_order(p for r in rows for p in r.problems)
     return ImportResult(written, unchanged, problems, dry_run)
 
 
