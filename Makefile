@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.install-stamp
 
-.PHONY: install run test lint format typecheck schema bench clean
+.PHONY: install browser run test lint format typecheck schema bench clean
 
 install: $(STAMP)
 
@@ -14,10 +14,32 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[embedded,test]'
 	@touch $(STAMP)
 
+# The browser tests drive Debian's chromium (Playwright cannot download its own browsers).
+CHROMIUM_PACKAGES := chromium fonts-dejavu-core
+CHROMIUM_INSTALL  := apt-get update && apt-get install -y --no-install-recommends $(CHROMIUM_PACKAGES)
+
+# Installs chromium when it is missing and we are root on Debian; otherwise says how.
+# ($CHROMIUM may name another chromium/chrome binary; the tests use it first.)
+HAVE_CHROMIUM := { [ -n "$$CHROMIUM" ] && [ -x "$$CHROMIUM" ]; } || [ -x /usr/bin/chromium ] \
+	|| command -v chromium >/dev/null 2>&1
+
+browser:
+	@if $(HAVE_CHROMIUM); then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "chromium not found: installing it for the browser tests"; \
+		export DEBIAN_FRONTEND=noninteractive; $(CHROMIUM_INSTALL) || exit 1; \
+		$(HAVE_CHROMIUM) || { echo "chromium still not found after installing it" >&2; exit 1; }; \
+	else \
+		echo "chromium not found: the browser tests need it. On Debian, install it with" >&2; \
+		echo "    sudo sh -c '$(CHROMIUM_INSTALL)'" >&2; \
+		echo "(as root, 'make test' runs that itself; elsewhere set CHROMIUM=/path/to/chromium)" >&2; \
+		exit 1; \
+	fi
+
 run: install
 	$(BIN)/graph-service serve
 
-test: install lint typecheck
+test: install browser lint typecheck
 	$(BIN)/pytest
 
 lint: install

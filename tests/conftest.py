@@ -24,6 +24,7 @@ from graph_service.settings import Settings, load_settings
 from graph_service.store import Store
 from graph_service.store.admin import wipe
 from graph_service.store.migrations import apply_constraints
+from tests.browser import browser, csp, desktop_page, new_page, page  # noqa: F401 (fixtures)
 
 SECRET = "test-secret-" + "x" * 40
 
