@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from graph_service.api.schema import build_schema
 from graph_service.api.view import GraphQLView
-from graph_service.auth import Authenticator, Role, issue_token, signing_secret
+from graph_service.auth import Authenticator, Principal, Role, issue_token, signing_secret
 from graph_service.errors import GraphServiceError
 from graph_service.graph import open_graph
 from graph_service.hardening import hardening_middleware
@@ -24,11 +24,16 @@ from graph_service.services import Services
 from graph_service.settings import Settings, get_settings
 from graph_service.store import Store
 from graph_service.store.admin import count_nodes
+from graph_service.web.links import signin_url
+from graph_service.web.routes import web_routes
 from loaders.demo import load_demo
 
 log = logging.getLogger(__name__)
 
 READINESS_TIMEOUT = 3.0
+# Who the link printed at a development start is made by, and for.
+DEVELOPER = Principal(Role.COORDINATOR, subject="cli:serve")
+DEVELOPER_SUBJECT = "coordinator:developer"
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -60,9 +65,24 @@ async def first_start(settings: Settings, store: Store) -> None:
     print(
         f"\nA new graph: loaded the demo network ({result.members} members, "
         f"{result.ties} ties; all of it synthetic).\n"
-        f"GraphiQL: http://{settings.host}:{settings.port}/graphql\n"
+        f"GraphiQL: {settings.base_url}/graphql\n"
         "Paste this under Headers in GraphiQL (a coordinator token, valid 8 hours):\n"
-        f'{{"Authorization": "Bearer {token}"}}\n',
+        f'{{"Authorization": "Bearer {token}"}}',
+        flush=True,
+    )
+
+
+async def print_signin_link(settings: Settings, services: Services) -> None:
+    """Print a coordinator's sign-in link for the web app (development starts only)."""
+    outcome = await services.signin.create_link(
+        DEVELOPER, Role.COORDINATOR, subject=DEVELOPER_SUBJECT
+    )
+    assert outcome.value is not None, outcome.errors
+    print(
+        f"\nOpen the coordinators' dashboard (a sign-in link: works once, for "
+        f"{settings.signin_link_minutes} minutes):\n"
+        f"{signin_url(settings.base_url, outcome.value)}\n"
+        "More links: graph-service signin-link --role coordinator --subject coordinator:NAME\n",
         flush=True,
     )
 
@@ -76,10 +96,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with open_graph(settings) as graph:
             app.state.store = graph.store
-            app.state.services = Services.build(graph.store, circle_max=settings.circle_max)
+            app.state.settings = settings
+            app.state.services = Services.for_settings(graph.store, settings)
             app.state.engine = graph.engine
             if settings.development and graph.engine and await count_nodes(graph.store) == 0:
                 await first_start(settings, graph.store)
+            if settings.development:
+                await print_signin_link(settings, app.state.services)
             log.info("service ready", extra={"graph": graph.uri, "env": settings.env})
             try:
                 yield
@@ -93,6 +116,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *web_routes(),
         ],
         # The request log is outermost, so that every refusal below has a request id.
         middleware=[Middleware(RequestLogMiddleware), *hardening_middleware(settings)],

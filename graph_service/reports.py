@@ -44,7 +44,7 @@ async def isolation_rows(
 ) -> list[IsolationRow]:
     """The isolation report with members' names."""
     async with open_graph(settings, share_running=True) as graph:
-        services = Services.build(graph.store, circle_max=settings.circle_max)
+        services = Services.for_settings(graph.store, settings)
         report = await services.analyses.isolation(
             OPERATOR, min_supporters=min_supporters, component_size=component_size
         )

@@ -15,7 +15,7 @@ async def seed_graph(
 ) -> list[str]:
     """Ensure the seed organisations exist (and load the demo network when asked)."""
     async with open_graph(settings, share_running=True) as graph:
-        services = Services.build(graph.store, circle_max=settings.circle_max)
+        services = Services.for_settings(graph.store, settings)
         orgs = await services.organisations.seed()
         colleges = await services.colleges.seed()
         tools = await services.wellness.seed()

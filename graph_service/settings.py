@@ -46,11 +46,18 @@ class Settings(BaseSettings):
     request_timeout: float = Field(default=30.0, gt=0, description="seconds per request")
     rate_limit_per_minute: int = Field(default=600, ge=0, description="per token; 0: off")
     ip_rate_limit_per_minute: int = Field(default=1200, ge=0, description="per IP; 0: off")
+    public_url: str | None = Field(
+        default=None, description="the address people open (sign-in links); default HOST:PORT"
+    )
+    signin_link_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    coordinator_session_hours: float = Field(default=12, gt=0, le=24 * 30)
+    college_session_hours: float = Field(default=12, gt=0, le=24 * 30)
+    member_session_hours: float = Field(default=7 * 24, gt=0, le=24 * 90)
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="comma-separated origins; empty: CORS closed"
     )
 
-    @field_validator("graph_uri", "graph_database", "auth_public_key", mode="before")
+    @field_validator("graph_uri", "graph_database", "auth_public_key", "public_url", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -75,6 +82,18 @@ class Settings(BaseSettings):
                 raise ValueError(
                     "each origin must look like https://app.example.org or "
                     f"http://localhost:5173 (no path, no trailing slash); got {origin!r}"
+                )
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is not None:
+            value = value.rstrip("/")
+            if not ORIGIN.match(value):
+                raise ValueError(
+                    "PUBLIC_URL must look like https://recovery.example.org (no path); "
+                    f"got {value!r}"
                 )
         return value
 
@@ -114,6 +133,20 @@ class Settings(BaseSettings):
     def database(self) -> str | None:
         """The database to use: the embedded engine's, or GRAPH_DATABASE (None: default)."""
         return self.graph_database or (EMBEDDED_DATABASE if self.embedded else None)
+
+    @property
+    def base_url(self) -> str:
+        """Where people reach the service: PUBLIC_URL, else the address it listens on."""
+        return self.public_url or f"http://{self.host}:{self.port}"
+
+    @property
+    def session_hours(self) -> dict[str, float]:
+        """How long a web session lasts, by role name."""
+        return {
+            "coordinator": self.coordinator_session_hours,
+            "college": self.college_session_hours,
+            "member": self.member_session_hours,
+        }
 
     @property
     def development(self) -> bool:

@@ -10,3 +10,6 @@ CREATE INDEX audit_event_target IF NOT EXISTS FOR (n:AuditEvent) ON (n.targetId)
 CREATE INDEX audit_event_actor IF NOT EXISTS FOR (n:AuditEvent) ON (n.actorId);
 CREATE CONSTRAINT wellness_tool_name IF NOT EXISTS FOR (n:WellnessTool) REQUIRE n.name IS UNIQUE;
 CREATE CONSTRAINT member_ref IF NOT EXISTS FOR (n:Member) REQUIRE n.ref IS UNIQUE;
+CREATE CONSTRAINT signin_link_hash IF NOT EXISTS FOR (n:SigninLink) REQUIRE n.hash IS UNIQUE;
+CREATE CONSTRAINT web_session_hash IF NOT EXISTS FOR (n:WebSession) REQUIRE n.hash IS UNIQUE;
+CREATE INDEX web_session_member IF NOT EXISTS FOR (n:WebSession) ON (n.memberId);

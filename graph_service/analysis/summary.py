@@ -24,9 +24,12 @@ from graph_service.analysis.network import component_sizes
 from graph_service.analysis.projection import (
     ACTIVE,
     MEMBER,
+    PAID_RELATIONS,
     SUPPORTED_BY,
     Projection,
     cyclic_gc_paused,
+    members_with_status,
+    tie_edges,
 )
 
 CIRCLE_MAX: Final = 5
@@ -121,3 +124,22 @@ def network_summary(g: Projection) -> NetworkSummary:
         component_sizes=tuple(components),
         isolates=len(members - supporting - circle.keys()),
     )
+
+
+@cyclic_gc_paused()
+def personal_support(g: Projection, *, at_least: int = 2) -> int:
+    """ACTIVE members with at least ``at_least`` distinct supporters on ACTIVE personal ties.
+
+    Personal means neither PROFESSIONAL nor ORGANISATION: the support a paid worker or a
+    service gives is not the kind a circle is for.
+    """
+    active_members = frozenset(members_with_status(g, frozenset({ACTIVE})))
+    people: dict[str, set[str]] = {}
+    for member, supporter, data in tie_edges(g):
+        if (
+            member in active_members
+            and data["status"] == ACTIVE
+            and data["relation"] not in PAID_RELATIONS
+        ):
+            people.setdefault(member, set()).add(supporter)
+    return sum(len(found) >= at_least for found in people.values())

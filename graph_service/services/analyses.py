@@ -25,6 +25,8 @@ from graph_service.analysis import (
     supporter_load,
     supporter_suggestions,
 )
+from graph_service.analysis.layout import NetworkLayout, network_layout
+from graph_service.analysis.projection import NodeId
 from graph_service.auth import Principal
 from graph_service.domain import MemberStatus
 from graph_service.errors import InvalidInput
@@ -35,6 +37,15 @@ from graph_service.store import Store
 from graph_service.store.projection import GraphRows, load_rows, names_of
 
 NETWORK = "all"
+
+
+@dataclass(frozen=True)
+class NetworkMap:
+    """What the network picture draws: positions, names, and who is flagged isolated."""
+
+    layout: NetworkLayout
+    names: dict[str, str]
+    flagged: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,9 @@ class AnalysisService:
         self.loads = 0  # how often the projection was (re)loaded: tests prove the cache works
         self._cached: _Cached | None = None
         self._lock = asyncio.Lock()
+        # The map of the projection it was drawn from (compared by identity).
+        self._map: tuple[Projection, NetworkMap] | None = None
+        self._map_lock = asyncio.Lock()
 
     async def projection(self) -> Projection:
         """The cached projection, reloaded after a write or when older than max_age."""
@@ -101,7 +115,7 @@ class AnalysisService:
         if not statuses:
             raise InvalidInput("includeStatuses must name at least one status")
         g = await self.projection()
-        await self.audit.record(principal, "analysis.isolation", NETWORK)
+        await self.audit.record_reads([(principal, "analysis.isolation", NETWORK)])
         return await asyncio.to_thread(
             lambda: isolation_report(
                 g,
@@ -116,7 +130,7 @@ class AnalysisService:
         """Counts over the network."""
         access.require_coordinator(principal)
         g = await self.projection()
-        await self.audit.record(principal, "analysis.summary", NETWORK)
+        await self.audit.record_reads([(principal, "analysis.summary", NETWORK)])
         return await asyncio.to_thread(network_summary, g)
 
     async def load(self, principal: Principal, *, min_supported: int = 4) -> list[SupporterLoad]:
@@ -124,14 +138,14 @@ class AnalysisService:
         access.require_coordinator(principal)
         _within(min_supported, 1, 1000, "minSupported")
         g = await self.projection()
-        await self.audit.record(principal, "analysis.load", NETWORK)
+        await self.audit.record_reads([(principal, "analysis.load", NETWORK)])
         return supporter_load(g, min_supported=min_supported)
 
     async def fragile(self, principal: Principal) -> list[FragileCircle]:
         """Circles resting on one person, and members whose departure would split the network."""
         access.require_coordinator(principal)
         g = await self.projection()
-        await self.audit.record(principal, "analysis.fragility", NETWORK)
+        await self.audit.record_reads([(principal, "analysis.fragility", NETWORK)])
         return await asyncio.to_thread(fragile_circles, g)
 
     async def suggestions(
@@ -141,8 +155,34 @@ class AnalysisService:
         access.require_coordinator(principal)
         _within(first, 1, 50, "first")
         g = await self.projection()
-        await self.audit.record(principal, "circle.suggestions", member_id)
+        await self.audit.record_reads([(principal, "circle.suggestions", member_id)])
         return supporter_suggestions(g, member_id, first=first)
+
+    async def network_map(self, principal: Principal) -> NetworkMap:
+        """The network laid out for drawing, kept as long as the projection it came from."""
+        access.require_coordinator(principal)
+        g = await self.projection()
+        async with self._map_lock:
+            if self._map is not None and self._map[0] is g:
+                found = self._map[1]
+            else:
+                # Starting from the last positions keeps the picture calm after a small change.
+                previous: dict[NodeId, tuple[float, float]] | None = None
+                if self._map is not None:
+                    previous = {}
+                    previous.update(self._map[1].layout.positions())
+                found = await self._draw(g, previous)
+                self._map = (g, found)
+        await self.audit.record_reads([(principal, "analysis.network", NETWORK)])
+        return found
+
+    async def _draw(
+        self, g: Projection, previous: dict[NodeId, tuple[float, float]] | None
+    ) -> NetworkMap:
+        layout = await asyncio.to_thread(lambda: network_layout(g, previous=previous))
+        flagged = await asyncio.to_thread(lambda: isolation_report(g, today=today()))
+        names = await names_of(self.store, [node.id for node in layout.nodes])
+        return NetworkMap(layout, names, frozenset(entry.member_id for entry in flagged))
 
     async def names(self, ids: list[str]) -> dict[str, str]:
         """Display names of non-member supporters named in a report."""

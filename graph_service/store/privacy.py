@@ -34,6 +34,10 @@ DETACH DELETE p
 # DETACH removes every tie (both directions), help record, enrolment and consent.
 DELETE_MEMBER = "MATCH (m:Member {id: $id}) DETACH DELETE m"
 
+# An erased member can no longer be signed in: their sessions and unused links go too.
+DELETE_SESSIONS = "MATCH (s:WebSession {memberId: $id}) DELETE s"
+DELETE_LINKS = "MATCH (l:SigninLink {memberId: $id}) DELETE l"
+
 
 async def help_of(store: Store, member_id: str) -> list[dict[str, Any]]:
     """Every help record the member gave or received."""
@@ -53,6 +57,8 @@ async def erase_member(store: Store, member_id: str) -> bool:
             return False
         await tx.run(DELETE_PRIVATE_SUPPORTERS, id=member_id)
         await tx.run(DELETE_MEMBER, id=member_id)
+        await tx.run(DELETE_SESSIONS, id=member_id)
+        await tx.run(DELETE_LINKS, id=member_id)
         return True
 
     return await store.transaction(work)
