@@ -7,11 +7,11 @@ from datetime import date
 import strawberry
 from strawberry.types import Info
 
-from graph_service.api.college_types import CollegeType, ConsentType, CourseType, EnrolmentType
 from graph_service.api.context import Context
 from graph_service.api.mutations import _attempt, _id
 from graph_service.api.payloads import UserErrorType
 from graph_service.api.queries import internal_id
+from graph_service.api.types import CollegeType, ConsentType, CourseType, EnrolmentType
 from graph_service.domain import (
     College,
     Course,

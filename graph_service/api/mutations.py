@@ -21,7 +21,8 @@ from graph_service.api.payloads import (
     UpdateMemberInput,
     UserErrorType,
 )
-from graph_service.api.types import HelpType, MemberType, OrganisationType, TieType
+from graph_service.api.supporter_types import OrganisationType
+from graph_service.api.types import HelpType, MemberType, TieType
 from graph_service.domain import (
     ErrorCode,
     Help,

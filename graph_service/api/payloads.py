@@ -6,7 +6,8 @@ from datetime import date
 
 import strawberry
 
-from graph_service.api.types import HelpType, MemberType, OrganisationType, TieType
+from graph_service.api.supporter_types import OrganisationType
+from graph_service.api.types import HelpType, MemberType, TieType
 from graph_service.domain import (
     ErrorCode,
     HelpKind,

@@ -7,16 +7,17 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from graph_service.api.audit_types import AuditEventType
-from graph_service.api.college_types import CollegeType, CourseType, EnrolmentType
+from graph_service.api.caller_types import MeType
 from graph_service.api.context import Context
+from graph_service.api.node import Node
 from graph_service.api.pagination import Connection, page_window
+from graph_service.api.supporter_types import OrganisationType, PersonType
 from graph_service.api.types import (
+    CollegeType,
+    CourseType,
+    EnrolmentType,
     HelpType,
     MemberType,
-    MeType,
-    Node,
-    OrganisationType,
-    PersonType,
     TieType,
 )
 from graph_service.domain import MemberStatus

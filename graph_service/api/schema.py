@@ -9,11 +9,18 @@ from strawberry.types import ExecutionContext
 
 from graph_service.api.analysis_resolvers import AnalysisQuery
 from graph_service.api.college_resolvers import CollegeMutation, CollegeQuery
-from graph_service.api.college_types import CollegeType, CourseType, EnrolmentType
 from graph_service.api.errors import MaskUnexpectedErrors, log_errors
 from graph_service.api.mutations import Mutation
 from graph_service.api.queries import Query
-from graph_service.api.types import HelpType, MemberType, OrganisationType, PersonType, TieType
+from graph_service.api.supporter_types import OrganisationType, PersonType
+from graph_service.api.types import (
+    CollegeType,
+    CourseType,
+    EnrolmentType,
+    HelpType,
+    MemberType,
+    TieType,
+)
 from graph_service.hardening import graphql_limits
 from graph_service.settings import Settings
 

@@ -1,119 +1,56 @@
-"""GraphQL object types, built from domain records."""
+"""GraphQL object types that link to each other: members, ties, help, colleges, courses, ...
+
+Each of these leads back to the others (Member.enrolments -> Enrolment.course -> Course.college
+-> ...; Enrolment.member -> Member), so they share one module and imports stay one-way. Types
+that link to none of them have modules of their own, which this one imports.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
+from graph_service.api.audit_types import AuditEventType
 from graph_service.api.context import Context
+from graph_service.api.member_fields import MemberFields
+from graph_service.api.node import Node
 from graph_service.api.pagination import Connection, page_window
-from graph_service.auth import Principal, Role
+from graph_service.api.supporter_types import OrganisationType, PersonType
+from graph_service.auth import Role
 from graph_service.domain import (
+    College,
+    Consent,
+    Course,
+    CourseCategory,
+    Enrolment,
+    EnrolmentStatus,
     Help,
     HelpBalance,
     HelpKind,
-    Member,
-    MemberStatus,
-    Organisation,
-    OrganisationKind,
     Relation,
     SupporterKind,
     Tie,
     TieStatus,
 )
-from graph_service.errors import GraphServiceError
 from graph_service.ids import to_global_id
 from graph_service.services import access
 
-if TYPE_CHECKING:
-    from graph_service.api.audit_types import AuditEventType
-    from graph_service.api.college_types import ConsentType, EnrolmentType
-
-strawberry.enum(MemberStatus, description="Whether a member takes part in the network.")
 strawberry.enum(Relation, description="What a supporter is to the member.")
 strawberry.enum(TieStatus, description="INVITED awaits the named member's answer.")
-strawberry.enum(OrganisationKind, description="Kinds of organisational supporter.")
 strawberry.enum(HelpKind, description="Kinds of help one member gives another.")
-
-
-strawberry.enum(Role, description="What kind of user a token belongs to.")
+strawberry.enum(CourseCategory, description="What a course is about.")
+strawberry.enum(EnrolmentStatus, description="Where an enrolment stands.")
 
 
 def _when(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-@strawberry.interface(description="An object with a global id: fetch it again with node(id).")
-class Node:
-    id: strawberry.ID
-
-
 @strawberry.type(name="Member", description="A network member.")
-class MemberType(Node):
-    internal_id: strawberry.Private[str]
-    known_name: strawberry.Private[str | None] = None
-    record: strawberry.Private[Member | None] = None
-
-    @classmethod
-    def of(cls, member: Member) -> MemberType:
-        """The type for a loaded member."""
-        return cls(
-            id=strawberry.ID(to_global_id("Member", member.id)),
-            internal_id=member.id,
-            known_name=member.display_name,
-            record=member,
-        )
-
-    @classmethod
-    def ref(cls, member_id: str, name: str | None = None) -> MemberType:
-        """The type for a member known by id (and maybe name) only."""
-        return cls(
-            id=strawberry.ID(to_global_id("Member", member_id)),
-            internal_id=member_id,
-            known_name=name,
-        )
-
-    async def _guard(self, info: Info[Context, None], action: str) -> None:
-        """Refuse unless the caller may read this member; audit a coordinator's read."""
-        principal = info.context.principal
-        access.require_member_access(principal, self.internal_id)
-        if principal.role is Role.COORDINATOR:
-            await info.context.services.audit.record_reads([(principal, action, self.internal_id)])
-
-    async def _load(self, info: Info[Context, None], *, guarded: bool = True) -> Member:
-        if guarded:
-            await self._guard(info, "member.read")
-        if self.record is None:
-            self.record = await info.context.loaders.members.load(self.internal_id)
-            if self.record is None:
-                raise GraphServiceError(f"member {self.internal_id} vanished")
-        return self.record
-
-    @strawberry.field(description="How the member wishes to be named (visible to their circle).")
-    async def display_name(self, info: Info[Context, None]) -> str:
-        if self.known_name is not None:
-            return self.known_name
-        return (await self._load(info, guarded=False)).display_name
-
-    @strawberry.field
-    async def status(self, info: Info[Context, None]) -> MemberStatus:
-        return (await self._load(info)).status
-
-    @strawberry.field
-    async def member_since(self, info: Info[Context, None]) -> date:
-        return (await self._load(info)).member_since
-
-    @strawberry.field
-    async def created_at(self, info: Info[Context, None]) -> datetime:
-        return datetime.fromisoformat((await self._load(info)).created_at)
-
-    @strawberry.field
-    async def updated_at(self, info: Info[Context, None]) -> datetime:
-        return datetime.fromisoformat((await self._load(info)).updated_at)
-
+class MemberType(MemberFields):
     @strawberry.field(description="The member's supporters: INVITED and ACTIVE, or every tie.")
     async def circle(self, info: Info[Context, None], include_ended: bool = False) -> list[TieType]:
         await self._guard(info, "circle.read")
@@ -146,21 +83,13 @@ class MemberType(Node):
         ]
 
     @strawberry.field(description="The member's enrolments on partner colleges' courses.")
-    async def enrolments(
-        self, info: Info[Context, None]
-    ) -> list[Annotated[EnrolmentType, strawberry.lazy("graph_service.api.college_types")]]:
-        from graph_service.api.college_types import EnrolmentType
-
+    async def enrolments(self, info: Info[Context, None]) -> list[EnrolmentType]:
         await self._guard(info, "enrolments.read")
         found = await info.context.loaders.enrolments_of_members.load(self.internal_id)
         return [EnrolmentType.of(e) for e in found]
 
     @strawberry.field(description="The colleges this member lets link their enrolments.")
-    async def consents(
-        self, info: Info[Context, None]
-    ) -> list[Annotated[ConsentType, strawberry.lazy("graph_service.api.college_types")]]:
-        from graph_service.api.college_types import ConsentType
-
+    async def consents(self, info: Info[Context, None]) -> list[ConsentType]:
         await self._guard(info, "enrolments.read")
         found = await info.context.loaders.consents_of.load(self.internal_id)
         return [ConsentType(record=c) for c in found]
@@ -173,33 +102,13 @@ class MemberType(Node):
     @strawberry.field(description="Who looked at or changed this member's data, and when.")
     async def access_log(
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
-    ) -> Connection[Annotated[AuditEventType, strawberry.lazy("graph_service.api.audit_types")]]:
-        from graph_service.api.audit_types import AuditEventType
-
+    ) -> Connection[AuditEventType]:
         offset, limit = page_window(first, after)
         page = await info.context.services.audit.access_log(
             info.context.principal, self.internal_id, offset=offset, limit=limit
         )
         events = [AuditEventType(record=e) for e in page.items]
         return Connection.of(events, page.offset, page.total)
-
-
-@strawberry.type(name="Person", description="A supporter who is not a member.")
-class PersonType(Node):
-    display_name: str
-
-
-@strawberry.type(name="Organisation", description="An organisational supporter.")
-class OrganisationType(Node):
-    name: str
-    kind: OrganisationKind
-
-    @classmethod
-    def of(cls, org: Organisation) -> OrganisationType:
-        """The type for an organisation."""
-        return cls(
-            id=strawberry.ID(to_global_id("Organisation", org.id)), name=org.name, kind=org.kind
-        )
 
 
 SupporterType = Annotated[MemberType | PersonType | OrganisationType, strawberry.union("Supporter")]
@@ -292,27 +201,118 @@ class HelpBalanceType:
         )
 
 
-@strawberry.type(name="Me", description="The caller, as their token describes them.")
-class MeType:
-    principal: strawberry.Private[Principal]
+def _sees_consenting_only(info: Info[Context, None]) -> bool:
+    return info.context.principal.role is Role.COLLEGE
+
+
+@strawberry.type(name="College", description="A partner further-education college.")
+class CollegeType(Node):
+    internal_id: strawberry.Private[str]
+    name: str
+
+    @classmethod
+    def of(cls, college: College) -> CollegeType:
+        """The type for a college."""
+        return cls(
+            id=strawberry.ID(to_global_id("College", college.id)),
+            internal_id=college.id,
+            name=college.name,
+        )
+
+    @strawberry.field(description="The college's courses (retired ones on request).")
+    async def courses(
+        self, info: Info[Context, None], include_retired: bool = False
+    ) -> list[CourseType]:
+        courses = await info.context.loaders.courses_of.load((self.internal_id, include_retired))
+        return [CourseType.of(course) for course in courses]
+
+
+@strawberry.type(name="Course", description="A course a partner college offers.")
+class CourseType(Node):
+    record: strawberry.Private[Course]
+    title: str
+    category: CourseCategory
+    term: str
+    retired: bool
+
+    @classmethod
+    def of(cls, course: Course) -> CourseType:
+        """The type for a course."""
+        return cls(
+            id=strawberry.ID(to_global_id("Course", course.id)),
+            record=course,
+            title=course.title,
+            category=course.category,
+            term=course.term,
+            retired=course.retired,
+        )
 
     @strawberry.field
-    def role(self) -> Role:
-        return self.principal.role
+    async def college(self, info: Info[Context, None]) -> CollegeType:
+        college = await info.context.loaders.colleges.load(self.record.college_id)
+        assert college is not None
+        return CollegeType.of(college)
 
-    @strawberry.field(description="The member's global id, for a member's token.")
-    def member_id(self) -> strawberry.ID | None:
-        value = self.principal.member_global_id
-        return strawberry.ID(value) if value else None
+    async def _enrolments(self, info: Info[Context, None]) -> list[Enrolment]:
+        principal = info.context.principal
+        access.require_college_or_coordinator(principal)
+        access.require_college_access(principal, self.record.college_id)
+        key = (self.record.id, _sees_consenting_only(info))
+        return await info.context.loaders.enrolments_of_courses.load(key)
 
-    @strawberry.field(description="The college's global id, for a college's token.")
-    def college_id(self) -> strawberry.ID | None:
-        value = self.principal.college_global_id
-        return strawberry.ID(value) if value else None
+    @strawberry.field(description="How many enrolments this course has (that the caller may see).")
+    async def enrolment_count(self, info: Info[Context, None]) -> int:
+        return len(await self._enrolments(info))
 
-    @strawberry.field(description="The member, for a member's token.")
-    async def member(self, info: Info[Context, None]) -> MemberType | None:
-        if self.principal.member_id is None:
-            return None
-        found = await info.context.loaders.members.load(self.principal.member_id)
-        return MemberType.of(found) if found else None
+    @strawberry.field(description="Enrolments (a college sees only consenting members).")
+    async def enrolments(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[EnrolmentType]:
+        offset, limit = page_window(first, after)
+        every = await self._enrolments(info)
+        page = [EnrolmentType.of(e) for e in every[offset : offset + limit]]
+        return Connection.of(page, offset, len(every))
+
+
+@strawberry.type(name="Enrolment", description="A member's enrolment on a course.")
+class EnrolmentType(Node):
+    record: strawberry.Private[Enrolment]
+    status: EnrolmentStatus
+    enrolled_on: date
+    completed_on: date | None
+
+    @classmethod
+    def of(cls, enrolment: Enrolment) -> EnrolmentType:
+        """The type for an enrolment."""
+        return cls(
+            id=strawberry.ID(to_global_id("Enrolment", enrolment.id)),
+            record=enrolment,
+            status=enrolment.status,
+            enrolled_on=enrolment.enrolled_on,
+            completed_on=enrolment.completed_on,
+        )
+
+    @strawberry.field(description="The member (a college sees only their id and display name).")
+    def member(self) -> MemberType:
+        return MemberType.ref(self.record.member_id, self.record.member_name)
+
+    @strawberry.field
+    async def course(self, info: Info[Context, None]) -> CourseType:
+        course = await info.context.loaders.courses.load(self.record.course_id)
+        assert course is not None
+        return CourseType.of(course)
+
+
+@strawberry.type(name="Consent", description="A college the member lets link their enrolments.")
+class ConsentType:
+    record: strawberry.Private[Consent]
+
+    @strawberry.field
+    def granted_at(self) -> datetime:
+        return datetime.fromisoformat(self.record.granted_at)
+
+    @strawberry.field
+    async def college(self, info: Info[Context, None]) -> CollegeType:
+        college = await info.context.loaders.colleges.load(self.record.college_id)
+        assert college is not None
+        return CollegeType.of(college)

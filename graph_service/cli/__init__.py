@@ -1,0 +1,30 @@
+"""The `graph-service` command line: serve, token, export-schema, seed, import, db status."""
+
+from __future__ import annotations
+
+import typer
+
+from graph_service.cli.access import token
+from graph_service.cli.data import db_app, export_app, export_schema, import_app, seed
+from graph_service.cli.reports import report_app
+from graph_service.cli.serve import serve
+
+app = typer.Typer(
+    help="Supporter-graph service of the recovery network.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+app.add_typer(db_app, name="db")
+app.add_typer(import_app, name="import")
+app.add_typer(report_app, name="report")
+app.add_typer(export_app, name="export")
+
+app.command()(serve)
+app.command()(token)
+app.command("export-schema")(export_schema)
+app.command()(seed)
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    app()
