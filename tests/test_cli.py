@@ -69,6 +69,40 @@ def test_token_refuses_bad_input(tmp_path: Path, args: list[str], message: str) 
     assert done.stdout == ""
 
 
+def test_signin_link_printed_on_last_line(tmp_path: Path) -> None:
+    done = _run(
+        tmp_path,
+        "signin-link",
+        "--role",
+        "coordinator",
+        "--subject",
+        "coordinator:siobhan",
+        PUBLIC_URL="https://recovery.example.org",
+    )
+    assert done.returncode == 0, done.stderr
+    link = done.stdout.strip().splitlines()[-1]
+    assert re.fullmatch(r"https://recovery\.example\.org/signin/[A-Za-z0-9_-]{43}", link)
+    assert "works once, for 15 minutes" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--role", "coordinator"], "name the coordinator"),
+        (["--role", "coordinator", "--subject", "<script>"], "name the coordinator"),
+        (["--role", "member", "--member", "TWVtYmVyOm5vYm9keQ=="], "no such member"),
+        (["--role", "member", "--member", "42"], "not a valid Member id"),
+        (["--role", "college", "--college", "Q29sbGVnZTpub3doZXJl"], "no such college"),
+    ],
+    ids=["no-subject", "bad-subject", "unknown-member", "bad-id", "unknown-college"],
+)
+def test_signin_link_refuses_bad_input(tmp_path: Path, args: list[str], message: str) -> None:
+    done = _run(tmp_path, "signin-link", *args)
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert done.stdout == ""
+
+
 def test_token_in_production_without_secret_is_refused(tmp_path: Path) -> None:
     done = _run(tmp_path, "token", "--role", "coordinator", ENV="production")
     assert done.returncode == 2

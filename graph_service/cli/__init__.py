@@ -1,10 +1,10 @@
-"""The `graph-service` command line: serve, token, export-schema, seed, import, db status."""
+"""The `graph-service` command line: serve, token, signin-link, seed, import, report, export."""
 
 from __future__ import annotations
 
 import typer
 
-from graph_service.cli.access import token
+from graph_service.cli.access import signin_link, token
 from graph_service.cli.data import db_app, export_app, export_schema, import_app, seed
 from graph_service.cli.reports import report_app
 from graph_service.cli.serve import serve
@@ -21,6 +21,7 @@ app.add_typer(export_app, name="export")
 
 app.command()(serve)
 app.command()(token)
+app.command("signin-link")(signin_link)
 app.command("export-schema")(export_schema)
 app.command()(seed)
 

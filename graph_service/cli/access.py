@@ -1,4 +1,4 @@
-"""Commands that hand out access to the service, such as `graph-service token`."""
+"""Commands that hand out access: bearer tokens for the API, sign-in links for the web app."""
 
 from __future__ import annotations
 
@@ -6,9 +6,19 @@ from typing import Annotated
 
 import typer
 
-from graph_service.auth import Role, issue_token, parse_ttl, signing_secret
-from graph_service.cli.common import err, settings_or_exit
+from graph_service.auth import Principal, Role, issue_token, parse_ttl, signing_secret
+from graph_service.cli.common import err, run_or_exit, settings_or_exit
+from graph_service.domain import Outcome
 from graph_service.errors import GraphServiceError
+from graph_service.graph import open_graph
+from graph_service.ids import from_global_id
+from graph_service.services import Services
+from graph_service.services.signin import SigninLink
+from graph_service.settings import Settings
+from graph_service.web.links import signin_url
+
+# The command line runs with the operator's authority; the trail names it as such.
+OPERATOR = Principal(Role.COORDINATOR, subject="cli:signin-link")
 
 
 def token(
@@ -39,3 +49,42 @@ def token(
         raise typer.Exit(2) from None
     err.print(f"{role.value} token, valid {ttl}; send it as 'Authorization: Bearer <token>':")
     print(value)
+
+
+async def _signin_link(
+    settings: Settings, role: Role, member: str | None, college: str | None, subject: str | None
+) -> Outcome[SigninLink]:
+    async with open_graph(settings, share_running=True) as graph:
+        services = Services.for_settings(graph.store, settings)
+        return await services.signin.create_link(
+            OPERATOR, role, member_id=member, college_id=college, subject=subject
+        )
+
+
+def signin_link(
+    role: Annotated[Role, typer.Option(help="coordinator, member or college.")],
+    subject: Annotated[
+        str | None,
+        typer.Option(help="For coordinators: who signs in, e.g. coordinator:siobhan (audited)."),
+    ] = None,
+    member: Annotated[str | None, typer.Option(help="The member's id as the API shows it.")] = None,
+    college: Annotated[
+        str | None, typer.Option(help="The college's id as the API shows it.")
+    ] = None,
+) -> None:
+    """Print a one-time sign-in link for the web app (on the last line)."""
+    settings = settings_or_exit()
+    try:
+        member_id = from_global_id(member, "Member") if member is not None else None
+        college_id = from_global_id(college, "College") if college is not None else None
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    outcome = run_or_exit(_signin_link(settings, role, member_id, college_id, subject))
+    if outcome.value is None:
+        problems = "; ".join(f"{e.field}: {e.message}" for e in outcome.errors)
+        err.print(f"[red]error:[/red] {problems}")
+        raise typer.Exit(2)
+    minutes = settings.signin_link_minutes
+    err.print(f"A {role.value} sign-in link: it works once, for {minutes} minutes.")
+    print(signin_url(settings.base_url, outcome.value))

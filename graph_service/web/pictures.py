@@ -35,6 +35,7 @@ RINGS: Final = (
     ("Outer ring, professionals and organisations", (Relation.PROFESSIONAL, Relation.ORGANISATION)),
 )
 RING_RADII: Final = (82, 128, 172)
+SLOTTED: Final = 12  # up to this many supporters, each has its own direction from the centre
 RING_ROOM: Final = (8, 12, 16)  # more on a ring than this: names only in tooltips and desc
 CHAR: Final = 8.6  # width of a character at font-size 14, generously
 OPEN: Final = (TieStatus.ACTIVE, TieStatus.INVITED)
@@ -187,6 +188,10 @@ def circle_picture(
     entries = [e for e in entries if e.status in OPEN]
     width, cx, cy, me = 420, 210.0, 196.0, 38.0
     lines, nodes, said = [], [], [_summary(member_name, entries)]
+    # A small circle gives every supporter a direction of its own, ring by ring, so no two
+    # names can collide; a large one spreads each ring on its own (names go to tooltips).
+    own_slots = len(entries) <= SLOTTED
+    slot = 0
     for ring, ((ring_name, relations), radius) in enumerate(zip(RINGS, RING_RADII, strict=True)):
         on_ring = [e for e in entries if e.relation in relations]
         if not on_ring:
@@ -198,6 +203,10 @@ def circle_picture(
         start = -math.pi / 2 + (step / 2 if n % 2 == 0 else 0) + ring * min(step / 2, 0.45)
         # Too many to name (on this ring, or at all): names stay in the tooltips and the desc.
         crowded = n > RING_ROOM[ring] or len(entries) > sum(RING_ROOM) // 2
+        if own_slots:
+            step = 2 * math.pi / len(entries)
+            start = -math.pi / 2 + (slot + 0.5) * step
+            slot += n
         r = min(12.0, 0.42 * radius * step)
         for i, e in enumerate(on_ring):
             a = start + i * step
