@@ -41,6 +41,10 @@ SAFE_DEFAULTS = frozenset(
         "RATE_LIMIT_PER_MINUTE",
         "IP_RATE_LIMIT_PER_MINUTE",
         "CORS_ORIGINS",
+        "SIGNIN_LINK_MINUTES",
+        "COORDINATOR_SESSION_HOURS",
+        "COLLEGE_SESSION_HOURS",
+        "MEMBER_SESSION_HOURS",
     }
 )
 MUST_PROVIDE = frozenset(
@@ -62,6 +66,7 @@ INTERPOLATION = re.compile(r"(?<!\$)\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:[:?+-
 DUMMY_VALUES = {
     "NEO4J_PASSWORD": "dummy-neo4j-password",
     "AUTH_SECRET": "s" * 48,
+    "PUBLIC_URL": "https://recovery.example.org",
 }
 
 

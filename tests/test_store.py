@@ -22,8 +22,10 @@ EXPECTED_CONSTRAINTS = {
     "audit_event_id",
     "wellness_tool_name",
     "member_ref",
+    "signin_link_hash",
+    "web_session_hash",
 }
-EXPECTED_INDEXES = 2  # audit events by target and by actor
+EXPECTED_INDEXES = 3  # audit events by target and by actor, web sessions by member
 
 
 async def test_constraints_apply_twice_without_error(store: Store) -> None:

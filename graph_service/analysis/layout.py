@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Final, TypeAlias
 
@@ -89,7 +90,7 @@ class NetworkLayout:
         return {node.id: (node.x, node.y) for node in self.nodes}
 
 
-def _open_ties(g: Projection, members: set[str]) -> list[LayoutEdge]:
+def _open_ties(g: Projection, members: AbstractSet[str]) -> list[LayoutEdge]:
     """The open ties of ``members`` to supporters that belong on the map, in a fixed order."""
     edges = []
     for member, supporter, data in tie_edges(g):
@@ -129,7 +130,7 @@ def _force_layout(
     hold = np.zeros((n, 1), np.float32) if anchored is None else ANCHOR * anchored[:, None]
     hold = hold.astype(np.float32)
     # A warm start is near equilibrium already: a lower temperature and fewer rounds.
-    iterations, t = (100, 0.1) if anchored is None else (40, 0.02)
+    iterations, t = (100, 0.1) if anchored is None else (15, 0.02)
     cool = t / (iterations + 1)
     disp = np.empty_like(pos)
     for _ in range(iterations):
@@ -247,6 +248,18 @@ def _petals(
     return placed
 
 
+def drawn(
+    g: Projection, statuses: frozenset[str] = MAP_STATUSES
+) -> tuple[frozenset[str], tuple[LayoutEdge, ...]]:
+    """The members and open ties a map draws: two graphs with equal ones have equal layouts."""
+    members = frozenset(
+        n
+        for n, d in g.nodes(data=True)
+        if isinstance(n, str) and d["kind"] == MEMBER and d["status"] in statuses
+    )
+    return members, tuple(_open_ties(g, members))
+
+
 def network_layout(
     g: Projection,
     *,
@@ -256,12 +269,7 @@ def network_layout(
     hub_members: int = HUB_MEMBERS,
 ) -> NetworkLayout:
     """Lay out the open-tie network; the same graph, seed and ``previous`` give the same map."""
-    members = {
-        n
-        for n, d in g.nodes(data=True)
-        if isinstance(n, str) and d["kind"] == MEMBER and d["status"] in statuses
-    }
-    edges = _open_ties(g, members)
+    members, edges = drawn(g, statuses)
     supported: dict[str, set[str]] = defaultdict(set)
     for e in edges:
         supported[e.supporter].add(e.member)

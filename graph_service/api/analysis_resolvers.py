@@ -11,6 +11,7 @@ from graph_service.api.queries import internal_id
 from graph_service.api.types import MemberType
 from graph_service.domain import FragilityReason, IsolationReason, MemberStatus, SupporterKind
 from graph_service.ids import to_global_id
+from graph_service.services import dashboard
 
 strawberry.enum(IsolationReason, description="Why a member may be isolated.")
 strawberry.enum(FragilityReason, description="Why a circle or a place in the network is fragile.")
@@ -132,23 +133,14 @@ class AnalysisQuery:
     async def supporter_load(
         self, info: Info[Context, None], min_supported: int = 4
     ) -> list[SupporterLoad]:
-        services = info.context.services
-        found = await services.analyses.load(info.context.principal, min_supported=min_supported)
-        people = await services.analyses.names(
-            [f.supporter_id for f in found if f.kind != "member"]
-        )
-        members = await services.members.by_ids(
-            [f.supporter_id for f in found if f.kind == "member"]
+        found = await dashboard.load(
+            info.context.services, info.context.principal, min_supported=min_supported
         )
         return [
             SupporterLoad(
                 supporter_id=_global(f.kind, f.supporter_id),
                 kind=SupporterKind(f.kind.upper()),
-                display_name=(
-                    members[f.supporter_id].display_name
-                    if f.supporter_id in members
-                    else people.get(f.supporter_id, "")
-                ),
+                display_name=f.name,
                 supported=f.supported,
             )
             for f in found
@@ -156,28 +148,18 @@ class AnalysisQuery:
 
     @strawberry.field(description="Circles resting on one person; members the network hangs on.")
     async def fragile_circles(self, info: Info[Context, None]) -> list[FragileCircle]:
-        services = info.context.services
-        found = await services.analyses.fragile(info.context.principal)
-        vias = [f.via for f in found if f.via]
-        people = await services.analyses.names(vias)
-        members = await services.members.by_ids(vias)
-        result = []
-        for f in found:
-            name = None
-            via_id = None
-            if f.via:
-                kind = "Member" if f.via in members else "Person"
-                via_id = _global(kind, f.via)
-                name = members[f.via].display_name if f.via in members else people.get(f.via)
-            result.append(
-                FragileCircle(
-                    member=MemberType.ref(f.member_id),
-                    reason=FragilityReason(f.reason),
-                    via_id=via_id,
-                    via_name=name,
-                )
+        found = await dashboard.fragile(info.context.services, info.context.principal)
+        return [
+            FragileCircle(
+                member=MemberType.of(f.member),
+                reason=FragilityReason(f.reason),
+                via_id=_global("Member" if f.via_is_member else "Person", f.via_id)
+                if f.via_id
+                else None,
+                via_name=f.via_name,
             )
-        return result
+            for f in found
+        ]
 
     @strawberry.field(description="Peers who could support an isolated member (coordinators).")
     async def supporter_suggestions(

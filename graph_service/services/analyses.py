@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass
 
 from graph_service.analysis import (
@@ -25,8 +26,7 @@ from graph_service.analysis import (
     supporter_load,
     supporter_suggestions,
 )
-from graph_service.analysis.layout import NetworkLayout, network_layout
-from graph_service.analysis.projection import NodeId
+from graph_service.analysis.layout import LayoutEdge, NetworkLayout, drawn, network_layout
 from graph_service.auth import Principal
 from graph_service.domain import MemberStatus
 from graph_service.errors import InvalidInput
@@ -37,6 +37,7 @@ from graph_service.store import Store
 from graph_service.store.projection import GraphRows, load_rows, names_of
 
 NETWORK = "all"
+DRAWN = frozenset({"member", "person", "organisation"})  # the kinds of node a map shows
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class NetworkMap:
     layout: NetworkLayout
     names: dict[str, str]
     flagged: frozenset[str]
+    structure: tuple[frozenset[str], tuple[LayoutEdge, ...]]  # what the layout was made from
 
 
 @dataclass(frozen=True)
@@ -163,26 +165,30 @@ class AnalysisService:
         access.require_coordinator(principal)
         g = await self.projection()
         async with self._map_lock:
-            if self._map is not None and self._map[0] is g:
-                found = self._map[1]
-            else:
-                # Starting from the last positions keeps the picture calm after a small change.
-                previous: dict[NodeId, tuple[float, float]] | None = None
-                if self._map is not None:
-                    previous = {}
-                    previous.update(self._map[1].layout.positions())
-                found = await self._draw(g, previous)
-                self._map = (g, found)
+            if self._map is None or self._map[0] is not g:
+                self._map = (g, await self._draw(g, self._map[1] if self._map else None))
+            found = self._map[1]
         await self.audit.record_reads([(principal, "analysis.network", NETWORK)])
         return found
 
-    async def _draw(
-        self, g: Projection, previous: dict[NodeId, tuple[float, float]] | None
-    ) -> NetworkMap:
-        layout = await asyncio.to_thread(lambda: network_layout(g, previous=previous))
-        flagged = await asyncio.to_thread(lambda: isolation_report(g, today=today()))
-        names = await names_of(self.store, [node.id for node in layout.nodes])
-        return NetworkMap(layout, names, frozenset(entry.member_id for entry in flagged))
+    async def _draw(self, g: Projection, last: NetworkMap | None) -> NetworkMap:
+        structure = await asyncio.to_thread(drawn, g)
+        layout: Awaitable[NetworkLayout]
+        if last is not None and last.structure == structure:
+            # Most writes (help, status, courses, tools) leave what the map draws unchanged.
+            layout = asyncio.sleep(0, last.layout)
+        else:
+            # Starting from the last positions keeps the picture calm after a small change.
+            previous = last.layout.positions() if last else None
+            layout = asyncio.to_thread(lambda: network_layout(g, previous=previous))
+        # The names are read while the layout is computed: neither waits for the other.
+        ids = [n for n, d in g.nodes(data=True) if isinstance(n, str) and d["kind"] in DRAWN]
+        laid, flagged, names = await asyncio.gather(
+            layout,
+            asyncio.to_thread(lambda: isolation_report(g, today=today())),
+            names_of(self.store, ids),
+        )
+        return NetworkMap(laid, names, frozenset(e.member_id for e in flagged), structure)
 
     async def names(self, ids: list[str]) -> dict[str, str]:
         """Display names of non-member supporters named in a report."""

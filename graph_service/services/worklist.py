@@ -93,19 +93,20 @@ async def _rows(
 ) -> list[WorklistRow]:
     # The analyses check that the caller is a coordinator, and audit the report.
     report = await services.analyses.isolation(principal, statuses=query.statuses)
-    activity = last_activity(await services.analyses.projection())
-    members = await services.members.by_ids([entry.member_id for entry in report])
+    g = await services.analyses.projection()
+    activity = last_activity(g)
+    names = await services.analyses.names([entry.member_id for entry in report])
     return [
         WorklistRow(
             entry.member_id,
-            members[entry.member_id].display_name,
-            members[entry.member_id].status,
+            names[entry.member_id],
+            MemberStatus(g.nodes[entry.member_id]["status"]),
             entry.reasons,
             entry.active_supporters,
             activity.get(entry.member_id),
         )
         for entry in report
-        if entry.member_id in members  # erased since the projection was loaded
+        if entry.member_id in names  # erased since the projection was loaded
     ]
 
 

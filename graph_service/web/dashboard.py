@@ -3,6 +3,7 @@ fragile circles and finding a member."""
 
 from __future__ import annotations
 
+import asyncio
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -62,9 +63,13 @@ def view_link(query: WorklistQuery, **changes: object) -> str:
 async def home(request: Request, visit: Visit) -> Response:
     """The dashboard: figures, the isolation worklist and the network picture."""
     query = worklist_query(request)
-    found = await worklist(visit.services, visit.principal, query)
-    figures = await dashboard.figures(visit.services, visit.principal)
-    picture = await network_picture(visit.services, visit.principal)
+    # Side by side: after a write, one reloads the projection and the others wait for it,
+    # then the names, the layout and the worklist's members are fetched at the same time.
+    found, figures, picture = await asyncio.gather(
+        worklist(visit.services, visit.principal, query),
+        dashboard.figures(visit.services, visit.principal),
+        network_picture(visit.services, visit.principal),
+    )
     return render(
         request,
         "dashboard.html",

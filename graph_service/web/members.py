@@ -44,6 +44,12 @@ def _errors(found: list[UserError]) -> dict[str, str]:
     return errors
 
 
+def _no_such_member(request: Request) -> Response:
+    return problem(
+        request, 404, "No such member", "This member does not exist or has been erased.", home="/"
+    )
+
+
 async def _show(
     request: Request,
     visit: Visit,
@@ -55,13 +61,7 @@ async def _show(
 ) -> Response:
     profile = await member_profile(visit.services, visit.principal, member_id)
     if profile is None:
-        return problem(
-            request,
-            404,
-            "No such member",
-            "This member does not exist or has been erased.",
-            home="/",
-        )
+        return _no_such_member(request)
     find = request.query_params.get("find", "").strip()[:80]
     found = []
     if find:
@@ -221,13 +221,7 @@ async def member_link(request: Request, visit: Visit) -> Response:
         visit.principal, Role.MEMBER, member_id=member_id
     )
     if outcome.value is None:
-        return problem(
-            request,
-            404,
-            "No such member",
-            "This member does not exist or has been erased.",
-            home="/",
-        )
+        return _no_such_member(request)
     member = (await visit.services.members.by_ids([member_id]))[member_id]
     return link_page(request, visit, outcome.value, member.display_name, f"/members/{member_id}")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -112,31 +113,41 @@ def page(*roles: Role) -> Callable[[Page], Endpoint]:
     def decorate(handler: Page) -> Endpoint:
         @wraps(handler)
         async def endpoint(request: Request) -> Response:
-            try:
-                return await _serve(request, handler, roles)
-            except GraphUnavailable:
-                log.warning("graph unavailable for a page", extra={"path": request.url.path})
-                return problem(
-                    request,
-                    503,
-                    "The service is not available just now",
-                    "Please try again in a minute. Nothing you did has been lost.",
-                    headers={"Retry-After": "30"},
-                )
-            except Exception:
-                # Masked like the API's unexpected errors: the request id finds the log line.
-                log.exception("page failed", extra={"path": request.url.path})
-                return problem(
-                    request,
-                    500,
-                    "Something went wrong",
-                    "This is our fault, not yours. Please try again; if it keeps happening, "
-                    "tell the team and quote the reference below.",
-                )
+            started = time.perf_counter()
+            response = await _guarded(request, handler, roles)
+            # What the page cost the server, for the browser's developer tools and bench/.
+            elapsed = (time.perf_counter() - started) * 1000
+            response.headers["Server-Timing"] = f"page;dur={elapsed:.1f}"
+            return response
 
         return endpoint
 
     return decorate
+
+
+async def _guarded(request: Request, handler: Page, roles: tuple[Role, ...]) -> Response:
+    """The page, or a calm error page when the graph or the page fails."""
+    try:
+        return await _serve(request, handler, roles)
+    except GraphUnavailable:
+        log.warning("graph unavailable for a page", extra={"path": request.url.path})
+        return problem(
+            request,
+            503,
+            "The service is not available just now",
+            "Please try again in a minute. Nothing you did has been lost.",
+            headers={"Retry-After": "30"},
+        )
+    except Exception:
+        # Masked like the API's unexpected errors: the request id finds the log line.
+        log.exception("page failed", extra={"path": request.url.path})
+        return problem(
+            request,
+            500,
+            "Something went wrong",
+            "This is our fault, not yours. Please try again; if it keeps happening, "
+            "tell the team and quote the reference below.",
+        )
 
 
 async def _serve(request: Request, handler: Page, roles: tuple[Role, ...]) -> Response:
