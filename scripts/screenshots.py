@@ -11,31 +11,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import socket
+import os
 import tempfile
-import threading
-import time
 from pathlib import Path
 
-import uvicorn
 from playwright.async_api import Page, async_playwright
 
-from graph_service.app import create_app
 from graph_service.auth import Principal, Role
 from graph_service.engine import EmbeddedEngine
 from graph_service.services import Services
 from graph_service.settings import load_settings
 from graph_service.store import Store
 from tests.browser import CHROMIUM_ARGS, require_chromium
+from tests.conftest import running
 
 ROOT = Path(__file__).resolve().parents[1]
+FULL = bool(os.environ.get("FULL_PAGES"))  # also whole pages, to look at by hand
 SHOOTER = Principal(Role.COORDINATOR, subject="cli:screenshots")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def _link(engine: EmbeddedEngine) -> str:
@@ -66,56 +58,47 @@ async def _flagged_member(page: Page) -> str:
     return href
 
 
-async def shoot(out: Path) -> None:
-    """Serve the demo network and photograph its pages into ``out``."""
-    out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as data:
-        port = _free_port()
-        settings = load_settings(data_dir=Path(data), port=port)
-        app = create_app(settings)
-        server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        while not server.started:
-            if not thread.is_alive():
-                raise SystemExit("the service did not start")
-            time.sleep(0.05)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            secret = await _link(app.state.engine)
-            async with async_playwright() as pw:
-                browser = await pw.chromium.launch(
-                    executable_path=require_chromium(), args=CHROMIUM_ARGS
-                )
-                desktop = await browser.new_page(viewport={"width": 1280, "height": 900})
-                await desktop.goto(f"{base}/signin/{secret}")
-                await desktop.screenshot(path=out / "dashboard.png", full_page=False)
-                await desktop.locator("figure.network").screenshot(path=out / "network.png")
-                member = await _flagged_member(desktop)
-                await desktop.goto(base + member)
-                await desktop.screenshot(path=out / "member.png", full_page=False)
-                await desktop.locator("figure.circle").screenshot(path=out / "circle.png")
-                phone = await browser.new_page(viewport={"width": 360, "height": 740})
-                await phone.context.add_cookies(await desktop.context.cookies())
-                await phone.goto(base + "/")
-                await phone.screenshot(path=out / "dashboard-phone.png")
-                await phone.goto(base + member)
-                await phone.screenshot(path=out / "member-phone.png")
-                await browser.close()
-        finally:
-            server.should_exit = True
-            thread.join(timeout=30)
-    for picture in sorted(out.glob("*.png")):
-        print(picture.relative_to(ROOT) if picture.is_relative_to(ROOT) else picture)
+async def shoot(base: str, engine: EmbeddedEngine, out: Path) -> None:
+    """Photograph the pages of the service at ``base`` into ``out``."""
+    secret = await _link(engine)
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=require_chromium(), args=CHROMIUM_ARGS)
+        desktop = await browser.new_page(viewport={"width": 1280, "height": 900})
+        await desktop.goto(f"{base}/signin/{secret}")
+        await desktop.screenshot(path=out / "dashboard.png", full_page=False)
+        await desktop.locator("figure.network").screenshot(path=out / "network.png")
+        member = await _flagged_member(desktop)
+        await desktop.goto(base + member)
+        await desktop.screenshot(path=out / "member.png", full_page=False)
+        await desktop.locator("figure.circle").screenshot(path=out / "circle.png")
+        phone = await browser.new_page(viewport={"width": 360, "height": 740})
+        await phone.context.add_cookies(await desktop.context.cookies())
+        await phone.goto(base + "/")
+        await phone.screenshot(path=out / "dashboard-phone.png")
+        if FULL:
+            await phone.screenshot(path=out / "dashboard-phone-full.png", full_page=True)
+        await phone.goto(base + member)
+        await phone.screenshot(path=out / "member-phone.png")
+        if FULL:
+            await phone.screenshot(path=out / "member-phone-full.png", full_page=True)
+            await desktop.screenshot(path=out / "member-full.png", full_page=True)
+        await browser.close()
 
 
 def main() -> None:
     """Parse the arguments and take the screenshots."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    asyncio.run(shoot(parser.parse_args().out))
+    out: Path = parser.parse_args().out
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as data:
+        settings = load_settings(data_dir=Path(data))
+        # The first development start of an empty graph loads the demo network.
+        with running(settings) as server:
+            engine = server.app.state.engine  # type: ignore[attr-defined]
+            asyncio.run(shoot(server.url, engine, out))
+    for picture in sorted(out.glob("*.png")):
+        print(picture.relative_to(ROOT) if picture.is_relative_to(ROOT) else picture)
 
 
 if __name__ == "__main__":

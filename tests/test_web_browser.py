@@ -31,6 +31,13 @@ async def demo(store: Store) -> Store:
     return store
 
 
+async def _fits_the_screen(page: Page) -> None:
+    """Nothing makes the page scroll sideways (tables scroll inside their own box)."""
+    width = await page.evaluate("document.documentElement.scrollWidth")
+    assert page.viewport_size is not None
+    assert width <= page.viewport_size["width"], f"{page.url} is {width} px wide"
+
+
 async def _supporters_drawn(page: Page) -> int:
     """How many supporters the circle picture draws."""
     return await page.locator("figure.circle svg .supporter").count()
@@ -46,6 +53,7 @@ async def test_coordinator_day_on_the_demo_network(
     assert await page.locator("table.worklist tbody tr").count() == 25
     await expect(page.locator("figure.network svg")).to_be_visible()
     await axe_check(page)
+    await _fits_the_screen(page)
 
     # Filter the worklist by a reason, then open the first member.
     await page.get_by_label("Reason").select_option("NO_SUPPORTERS")
@@ -57,6 +65,7 @@ async def test_coordinator_day_on_the_demo_network(
     await expect(page.get_by_role("heading", level=1)).to_have_text(name)
     await expect(page.locator("figure.circle svg")).to_be_visible()
     await axe_check(page)
+    await _fits_the_screen(page)
     before = await _supporters_drawn(page)
 
     # Add a supporter through the plain form: the circle picture gains them.
@@ -88,6 +97,7 @@ async def test_other_coordinator_pages_are_accessible(
     await page.goto(server.url + path)
     await expect(page.get_by_role("heading", level=1)).to_be_visible()
     await axe_check(page)
+    await _fits_the_screen(page)
 
 
 async def test_a_used_link_is_refused(
