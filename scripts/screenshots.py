@@ -44,16 +44,9 @@ async def _link(engine: EmbeddedEngine) -> str:
 
 
 async def _flagged_member(page: Page) -> str:
-    """A flagged member with a few supporters: the circle picture has something to show."""
-    await page.goto(page.url.split("?")[0] + "?sort=supporters&reason=BELOW_THRESHOLD")
-    rows = page.locator("table.worklist tbody tr")
-    for i in range(await rows.count()):
-        cells = rows.nth(i).locator("td")
-        if (await cells.nth(1).inner_text()).strip() == "1":
-            href = await rows.nth(i).locator("th a").get_attribute("href")
-            assert href
-            return href
-    href = await rows.first.locator("th a").get_attribute("href")
+    """The flagged member with the most supporters: the circle picture has most to show."""
+    await page.goto(page.url.split("?")[0] + "?sort=supporters&page=999999")
+    href = await page.locator("table.worklist tbody th a").last.get_attribute("href")
     assert href
     return href
 

@@ -401,3 +401,16 @@ async def test_erasure_ends_the_members_sessions(
     outcome = await Services.build(store).privacy.erase(BOSS, member)
     assert outcome.errors == []
     assert (await phone.get("/welcome")).status_code == 401
+
+
+async def test_a_network_too_large_to_draw_is_not_drawn(
+    sign_in: SignIn, register: Callable[[str], Awaitable[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("graph_service.services.analyses.MAP_MEMBERS", 2)
+    for name in ("Max", "Mo", "Mia"):
+        await register(name)
+    client = await sign_in()
+    page = await client.get("/")
+    assert page.status_code == 200
+    assert "The network has 3 members: too many to draw" in page.text
+    assert "<svg" not in page.text

@@ -37,6 +37,8 @@ from graph_service.store import Store
 from graph_service.store.projection import GraphRows, load_rows, names_of
 
 NETWORK = "all"
+# Past this a map is a blur, and its layout (quadratic in the nodes) would hold up the page.
+MAP_MEMBERS = 2_000
 DRAWN = frozenset({"member", "person", "organisation"})  # the kinds of node a map shows
 
 
@@ -160,10 +162,14 @@ class AnalysisService:
         await self.audit.record_reads([(principal, "circle.suggestions", member_id)])
         return supporter_suggestions(g, member_id, first=first)
 
-    async def network_map(self, principal: Principal) -> NetworkMap:
-        """The network laid out for drawing, kept as long as the projection it came from."""
+    async def network_map(self, principal: Principal) -> NetworkMap | int:
+        """The network laid out for drawing (kept as long as its projection), or, for a
+        network too large to draw legibly, how many members it has."""
         access.require_coordinator(principal)
         g = await self.projection()
+        members = sum(1 for _, data in g.nodes(data=True) if data["kind"] == "member")
+        if members > MAP_MEMBERS:
+            return members
         async with self._map_lock:
             if self._map is None or self._map[0] is not g:
                 self._map = (g, await self._draw(g, self._map[1] if self._map else None))

@@ -22,6 +22,12 @@ class Picture:
 async def network_picture(services: Services, principal: Principal) -> Picture:
     """The members and their supporters, flagged members marked (coordinators)."""
     found = await services.analyses.network_map(principal)
+    if isinstance(found, int):
+        return Picture(
+            Markup(""),
+            f"The network has {found} members: too many to draw legibly on a page. "
+            "Export it with `graph-service export graphml` and open it in Gephi or Cytoscape.",
+        )
     members = sum(node.kind == "member" for node in found.layout.nodes)
     caption = (
         f"{members} members and their supporters. Members flagged in the worklist are "
