@@ -268,7 +268,7 @@ def test_the_map_draws_every_node_with_the_shape_of_its_kind() -> None:
 def test_the_map_links_are_named_and_flagged_members_say_so() -> None:
     root = parse(network_map(*small_map()))
     labels = {a.get("aria-label") for a in root.iter(f"{SVG}a")}
-    assert labels == {"Ann", NASTY, "Cy, flagged isolated", "Di, flagged isolated"}
+    assert labels == {"Ann", NASTY, "Cy, lacks support", "Di, lacks support"}
     assert all(a.findtext(f"{SVG}title") == a.get("aria-label") for a in root.iter(f"{SVG}a"))
     assert not [e for e in root.iter() if tag(e) == "script"]
 
@@ -287,7 +287,7 @@ def test_the_map_has_a_legend_and_a_text_alternative() -> None:
         "Member",
         "Person",
         "Organisation",
-        "Flagged as isolated",
+        "Lacks support",
         "Tie",
         "Invited",
     ]
@@ -295,7 +295,7 @@ def test_the_map_has_a_legend_and_a_text_alternative() -> None:
     assert title == "The supporter network"
     assert desc.startswith(
         "4 members and 2 other supporters (1 person, 1 organisation), joined by 5 open ties "
-        "(1 invited). 2 members are flagged as isolated"
+        "(1 invited). 2 members lack support"
     )
     texts = [t.text for t in root.iter(f"{SVG}text")]
     assert "Members with no open ties" in texts  # m4 has none

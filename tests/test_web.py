@@ -414,3 +414,19 @@ async def test_a_network_too_large_to_draw_is_not_drawn(
     assert page.status_code == 200
     assert "The network has 3 members: too many to draw" in page.text
     assert "<svg" not in page.text
+
+
+async def test_the_map_marks_members_whose_circle_lacks_support(
+    sign_in: SignIn,
+    register: Callable[[str], Awaitable[str]],
+    add_supporter: Callable[..., Awaitable[dict[str, object]]],
+) -> None:
+    alone, held = await register("Alone"), await register("Held")
+    for name in ("Aunt Jo", "Uncle Al"):
+        await add_supporter(memberId=held, person={"displayName": name}, relation="FAMILY")
+    client = await sign_in()
+    page = (await client.get("/")).text
+    picture = page[page.index("<svg") : page.index("</svg>")]
+    assert 'aria-label="Alone, lacks support"' in picture
+    assert 'aria-label="Held"' in picture  # flagged as quiet and alone in the worklist only
+    assert "Held" in page[page.index("<table") : page.index("</table>")]

@@ -39,6 +39,11 @@ from graph_service.store.projection import GraphRows, load_rows, names_of
 NETWORK = "all"
 # Past this a map is a blur, and its layout (quadratic in the nodes) would hold up the page.
 MAP_MEMBERS = 2_000
+# The map marks members whose own circle lacks support. Being in a small group or quiet for
+# a while flags many more (most of the demo network): marked too, they would drown the rest.
+LACKING_SUPPORT = frozenset(
+    {"NO_SUPPORTERS", "BELOW_THRESHOLD", "ONLY_PAID_SUPPORT", "ONLY_PENDING", "GIVES_NOT_RECEIVES"}
+)
 DRAWN = frozenset({"member", "person", "organisation"})  # the kinds of node a map shows
 
 
@@ -48,7 +53,7 @@ class NetworkMap:
 
     layout: NetworkLayout
     names: dict[str, str]
-    flagged: frozenset[str]
+    flagged: frozenset[str]  # members flagged for a reason about their own circle
     structure: tuple[frozenset[str], tuple[LayoutEdge, ...]]  # what the layout was made from
 
 
@@ -194,7 +199,8 @@ class AnalysisService:
             asyncio.to_thread(lambda: isolation_report(g, today=today())),
             names_of(self.store, ids),
         )
-        return NetworkMap(laid, names, frozenset(e.member_id for e in flagged), structure)
+        lacking = frozenset(e.member_id for e in flagged if LACKING_SUPPORT.intersection(e.reasons))
+        return NetworkMap(laid, names, lacking, structure)
 
     async def names(self, ids: list[str]) -> dict[str, str]:
         """Display names of non-member supporters named in a report."""

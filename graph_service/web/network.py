@@ -30,7 +30,9 @@ async def network_picture(services: Services, principal: Principal) -> Picture:
         )
     members = sum(node.kind == "member" for node in found.layout.nodes)
     caption = (
-        f"{members} members and their supporters. Members flagged in the worklist are "
-        "drawn in red inside a thick dark ring. Select a member to open their page."
+        f"{members} members and their supporters. Members whose circle lacks support (no "
+        "supporters, fewer than two, only paid support, only invitations, or giving without "
+        "receiving) are drawn in red inside a thick dark ring. Select a member to open their "
+        "page."
     )
     return Picture(network_map(found.layout, found.names, found.flagged), caption)

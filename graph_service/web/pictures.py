@@ -271,7 +271,8 @@ def network_map(
     *,
     ids: str = "network",
 ) -> Markup:
-    """The network from ``network_layout``: members link to their pages, flagged ones stand out."""
+    """The network from ``network_layout``: members link to their pages, ``flagged`` ones (who
+    lack support) stand out."""
     width, top, height = 1000, 130, 1030
 
     def at(x: float, y: float) -> tuple[float, float]:
@@ -309,9 +310,7 @@ def network_map(
             drawing.append(f'<g class="supporter {node.kind}">{tip}{drawn}</g>')
             continue
         is_flagged = node.id in flagged
-        said = escape(
-            f"{name or 'A member'}, flagged isolated" if is_flagged else name or "A member"
-        )
+        said = escape(f"{name or 'A member'}, lacks support" if is_flagged else name or "A member")
         if is_flagged:  # a thick dark ring and a red fill: shape and colour both say it
             drawn = (
                 f'<circle cx="{_n(x)}" cy="{_n(y)}" r="13" fill="#fff" stroke="{TEXT}" '
@@ -333,7 +332,7 @@ def network_map(
     line = f'<line x1="0" y1="8" x2="26" y2="8" stroke="{FAINT}" stroke-width="2"'
     shapes = [(shape(k, 12, 8, 9, f'fill="{v}"'), k.capitalize()) for k, v in COLOURS.items()]
     marks = [
-        (flag_sample, "Flagged as isolated"),
+        (flag_sample, "Lacks support"),
         (line + "/>", "Tie"),
         (line + f' stroke-dasharray="{DASH}"/>', "Invited"),
     ]
@@ -345,7 +344,7 @@ def network_map(
         f"({plural(counts['person'], 'person', 'people')}, "
         f"{plural(counts['organisation'], 'organisation')}), "
         f"joined by {plural(len(layout.edges), 'open tie')} ({len(paths[True])} invited). "
-        f"{plural(shown, 'member is', 'members are')} flagged as isolated, drawn in red with a "
+        f"{plural(shown, 'member lacks', 'members lack')} support, drawn in red with a "
         "thick dark ring. Members with no open ties are in a band along the bottom; "
         "organisations that support many members are on the edge."
     )
