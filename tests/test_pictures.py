@@ -12,8 +12,9 @@ from graph_service.analysis.layout import NetworkLayout, network_layout
 from graph_service.analysis.projection import build_from_rows
 from graph_service.analysis.synthetic import synthetic_rows
 from graph_service.domain import Relation, Supporter, SupporterKind, Tie, TieStatus
-from graph_service.web import pictures
-from graph_service.web.pictures import CircleEntry, circle_entries, circle_picture, network_map
+from graph_service.web import pictures, svg
+from graph_service.web.network import network_map
+from graph_service.web.pictures import CircleEntry, circle_entries, circle_picture
 from tests.analysis_graphs import Rows
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -262,7 +263,7 @@ def test_the_map_draws_every_node_with_the_shape_of_its_kind() -> None:
     for a in (a for a in links if "flagged" in classes(a)):
         ring, dot = a.findall(f"{SVG}circle")
         assert float(ring.get("stroke-width", 0)) >= 3
-        assert dot.get("fill") == pictures.FLAGGED != pictures.COLOURS["member"]
+        assert dot.get("fill") == svg.FLAGGED != svg.COLOURS["member"]
 
 
 def test_the_map_links_are_named_and_flagged_members_say_so() -> None:
@@ -329,12 +330,12 @@ def contrast(colour: str, against: str = "#ffffff") -> float:
 @pytest.mark.parametrize(
     ("colour", "needed"),
     [
-        *[(c, 3.0) for c in pictures.COLOURS.values()],
-        (pictures.FLAGGED, 3.0),
-        (pictures.LINE, 3.0),
-        (pictures.FAINT, 3.0),
-        (pictures.TEXT, 4.5),
-        (pictures.MUTED, 4.5),
+        *[(c, 3.0) for c in svg.COLOURS.values()],
+        (svg.FLAGGED, 3.0),
+        (svg.LINE, 3.0),
+        (svg.FAINT, 3.0),
+        (svg.TEXT, 4.5),
+        (svg.MUTED, 4.5),
     ],
 )
 def test_colours_meet_wcag_contrast_on_white(colour: str, needed: float) -> None:
@@ -342,4 +343,4 @@ def test_colours_meet_wcag_contrast_on_white(colour: str, needed: float) -> None
 
 
 def test_white_names_on_the_member_colour_are_readable() -> None:
-    assert contrast("#ffffff", pictures.COLOURS["member"]) >= 4.5
+    assert contrast("#ffffff", svg.COLOURS["member"]) >= 4.5

@@ -421,7 +421,8 @@ async def test_the_map_marks_members_whose_circle_lacks_support(
     register: Callable[[str], Awaitable[str]],
     add_supporter: Callable[..., Awaitable[dict[str, object]]],
 ) -> None:
-    alone, held = await register("Alone"), await register("Held")
+    await register("Alone")
+    held = await register("Held")
     for name in ("Aunt Jo", "Uncle Al"):
         await add_supporter(memberId=held, person={"displayName": name}, relation="FAMILY")
     client = await sign_in()

@@ -11,8 +11,16 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from graph_service.auth import Role
-from graph_service.domain import HelpKind, MemberStatus, Outcome, Relation, UserError
+from graph_service.domain import (
+    HelpKind,
+    MemberStatus,
+    Outcome,
+    Relation,
+    SupporterKind,
+    UserError,
+)
 from graph_service.services.profiles import member_profile
+from graph_service.services.validation import today
 from graph_service.web import words
 from graph_service.web.links import link_page
 from graph_service.web.pictures import circle_entries, circle_picture
@@ -73,7 +81,7 @@ async def _show(
     partners = {
         t.supporter.id: t.supporter.name
         for t in profile.circle
-        if t.supporter.kind.value == "MEMBER"
+        if t.supporter.kind is SupporterKind.MEMBER
     } | {t.member_id: t.member_name for t in profile.supporting}
     sessions = await visit.services.signin.member_sessions(visit.principal, member_id)
     organisations = await visit.services.organisations.all(visit.principal)
@@ -97,7 +105,7 @@ async def _show(
             "errors": errors or {},
             "form": form,
             "circle_max": visit.settings.circle_max,
-            "today": date.today().isoformat(),
+            "today": today().isoformat(),
         },
         status_code,
     )

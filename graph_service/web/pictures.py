@@ -1,32 +1,37 @@
-"""SVG pictures drawn on the server: a member's circle as rings, and the network map.
+"""A member's circle of support drawn as GENIE-style concentric rings (SVG, on the server).
 
-Every name goes through ``markupsafe.escape``; ``viewBox`` lets the page's CSS scale a picture
-down to a 360 px screen (no ``style`` attributes: the pages' CSP forbids inline styles). Kind is
-shown by shape as well as colour, an invitation by a dashed line, a flag by a thick ring, so no
-meaning rests on colour alone; graphics have 3:1 contrast on white and text 4.5:1 or more.
+The member is in the centre, the closest supporters on the inner ring; kind is shown by shape
+and colour, an invitation by a dashed line, support both ways by a double arrow. The shared
+pieces (colours, shapes, text, the <svg> element) are in ``svg``.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
-from collections.abc import Set as AbstractSet
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
 from markupsafe import Markup, escape
 
-from graph_service.analysis.layout import RIM, NetworkLayout
 from graph_service.domain import Relation, SupporterKind, Tie, TieStatus
+from graph_service.web.svg import (
+    COLOURS,
+    DASH,
+    FAINT,
+    HALO,
+    LINE,
+    MUTED,
+    document,
+    legend,
+    member_href,
+    num,
+    plural,
+    shape,
+    short,
+    text,
+)
 
-COLOURS: Final = {"member": "#1f5fa8", "person": "#b35900", "organisation": "#6b3fa0"}
-FLAGGED: Final = "#c0182b"
-TEXT: Final = "#1f2328"
-MUTED: Final = "#4d5560"
-LINE: Final = "#6e7781"
-FAINT: Final = "#8a8f98"  # the lightest grey with 3:1 on white: rings, the map's ties
-DASH: Final = "5 4"
-HALO: Final = 'stroke="#fff" stroke-width="4" paint-order="stroke" stroke-linejoin="round"'
 # GENIE puts the closest people nearest the centre. Family and friends are chosen, personal
 # ties; peers share lived experience; paid and organisational support is the outer layer.
 RINGS: Final = (
@@ -60,11 +65,6 @@ class CircleEntry:
     href: str | None = None
 
 
-def member_href(member_id: str) -> str:
-    """The page of a member (pages name members by internal id: no '/' or '+' to escape)."""
-    return f"/members/{member_id}"
-
-
 def circle_entry(t: Tie) -> CircleEntry:
     """The picture's entry for one tie; a supporter who is a member links to their page."""
     href = member_href(t.supporter.id) if t.supporter.kind is SupporterKind.MEMBER else None
@@ -76,81 +76,16 @@ def circle_entries(ties: Iterable[Tie]) -> list[CircleEntry]:
     return [circle_entry(t) for t in ties if t.status in OPEN]
 
 
-def _n(x: float) -> str:
-    return f"{x:.1f}"
-
-
-def shape(kind: str, x: float, y: float, r: float, attrs: str) -> str:
-    """A member circle, person square or organisation hexagon of radius about ``r``."""
-    if kind == "person":
-        s, side = r * 0.9, _n(r * 1.8)
-        return f'<rect x="{_n(x - s)}" y="{_n(y - s)}" width="{side}" height="{side}" {attrs}/>'
-    if kind == "organisation":
-        corners = (math.pi / 3 * i for i in range(6))
-        pts = " ".join(
-            f"{_n(x + 1.15 * r * math.cos(a))},{_n(y + r * math.sin(a))}" for a in corners
-        )
-        return f'<polygon points="{pts}" {attrs}/>'
-    return f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}" {attrs}/>'
-
-
-def short(name: str, limit: int) -> str:
-    """The name cut to ``limit`` characters, with an ellipsis when cut."""
-    return name if len(name) <= limit else name[: max(1, limit - 1)].rstrip() + "…"
-
-
-def plural(count: int, one: str, many: str | None = None) -> str:
-    """'1 peer', '2 peers'."""
-    return f"{count} {one if count == 1 else (many or one + 's')}"
-
-
-def _text(x: float, y: float, text: str, size: int, extra: str = "") -> str:
-    return f'<text x="{_n(x)}" y="{_n(y)}" font-size="{size}" {extra}>{escape(text)}</text>'
-
-
-def _svg(
-    width: int, height: int, ids: str, title: str, desc: str, body: str, links: bool
-) -> Markup:
-    # role="img" makes every child presentational, hiding links from screen readers (axe:
-    # nested-interactive): a picture with links is a labelled group, its drawing aria-hidden
-    # and each link named. Every name in ``body`` has been through escape().
-    return Markup(  # noqa: S704
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="{"group" if links else "img"}" '
-        f'aria-labelledby="{ids}-title" aria-describedby="{ids}-desc" fill="{TEXT}" '
-        f'font-family="system-ui, sans-serif"><title id="{ids}-title">{escape(title)}</title>'
-        f'<desc id="{ids}-desc">{escape(desc)}</desc>{body}</svg>'
-    )
-
-
-def _legend(
-    rows: Sequence[Sequence[tuple[str, str]]], y: float, width: float, size: int
-) -> tuple[str, float]:
-    """Legend rows of (sample in a 26 x 16 box, label) wrapped to ``width``; and its bottom."""
-    out = ['<g class="legend" aria-hidden="true">']
-    for row in rows:
-        x = 12.0
-        for sample, label in row:
-            w = 34 + len(label) * size * 0.66
-            if x > 12 and x + w > width:
-                x, y = 12.0, y + size * 1.8
-            out.append(f'<g transform="translate({_n(x)},{_n(y)})">{sample}</g>')
-            out.append(_text(x + 34, y + size * 0.9, label, size))
-            x += w + 16
-        y += size * 1.8
-    return "".join(out) + "</g>", y
-
-
 def _summary(member_name: str, entries: Sequence[CircleEntry]) -> str:
     """'Alex's circle: 3 active supporters (2 family or friends, 1 peer) and 1 invitation.'"""
     active = [e for e in entries if e.status is TieStatus.ACTIVE]
     counts = [(sum(e.relation in rs for e in active), one, many) for rs, one, many in GROUPS]
     said = ", ".join(plural(c, one, many) for c, one, many in counts if c)
-    text = plural(len(active), "active supporter") if active else "no active supporters"
-    text += f" ({said})" if said else ""
+    whole = plural(len(active), "active supporter") if active else "no active supporters"
+    whole += f" ({said})" if said else ""
     if len(entries) > len(active):
-        text += " and " + plural(len(entries) - len(active), "invitation")
-    return f"{member_name}'s circle: {text if entries else 'no supporters yet'}."
+        whole += " and " + plural(len(entries) - len(active), "invitation")
+    return f"{member_name}'s circle: {whole if entries else 'no supporters yet'}."
 
 
 def _who(e: CircleEntry) -> str:
@@ -162,8 +97,8 @@ def _who(e: CircleEntry) -> str:
 def _arrow(x: float, y: float, angle: float) -> str:
     """An arrowhead with its tip at (x, y), pointing along ``angle``."""
     pts = ((x - 10 * math.cos(angle + s), y - 10 * math.sin(angle + s)) for s in (0.4, -0.4))
-    corners = " ".join(f"{_n(a)},{_n(b)}" for a, b in pts)
-    return f'<polygon points="{_n(x)},{_n(y)} {corners}" fill="{LINE}"/>'
+    corners = " ".join(f"{num(a)},{num(b)}" for a, b in pts)
+    return f'<polygon points="{num(x)},{num(y)} {corners}" fill="{LINE}"/>'
 
 
 def _label(name: str, x: float, y: float, r: float, a: float, arc: float, width: int) -> str:
@@ -175,10 +110,10 @@ def _label(name: str, x: float, y: float, r: float, a: float, arc: float, width:
         anchor, ly, chars = ("start" if ux > 0 else "end"), y + 5, room / CHAR
     else:  # above the top nodes, below the bottom ones, kept inside the picture
         anchor, ly, chars = "middle", (y - r - 7 if uy < 0 else y + r + 17), arc / CHAR
-    text = short(name, max(6, min(20, int(chars))))
+    shown = short(name, max(6, min(20, int(chars))))
     if anchor == "middle":
-        lx = min(max(x, len(text) * CHAR / 2 + 4), width - len(text) * CHAR / 2 - 4)
-    return _text(lx, ly, text, 14, f'text-anchor="{anchor}" {HALO}')
+        lx = min(max(x, len(shown) * CHAR / 2 + 4), width - len(shown) * CHAR / 2 - 4)
+    return text(lx, ly, shown, 14, f'text-anchor="{anchor}" {HALO}')
 
 
 def circle_picture(
@@ -214,8 +149,9 @@ def circle_picture(
             x, y = cx + radius * ux, cy + radius * uy
             dash = f' stroke-dasharray="{DASH}"' if e.status is INVITED else ""
             lines.append(
-                f'<line x1="{_n(cx + me * ux)}" y1="{_n(cy + me * uy)}" stroke="{LINE}" '
-                f'x2="{_n(x - (r + 2) * ux)}" y2="{_n(y - (r + 2) * uy)}" stroke-width="2"{dash}/>'
+                f'<line x1="{num(cx + me * ux)}" y1="{num(cy + me * uy)}" stroke="{LINE}" '
+                f'x2="{num(x - (r + 2) * ux)}" y2="{num(y - (r + 2) * uy)}" '
+                f'stroke-width="2"{dash}/>'
             )
             if e.reciprocal:  # arrowheads at both ends: they support each other
                 lines.append(_arrow(cx + (me + 2) * ux, cy + (me + 2) * uy, a + math.pi))
@@ -242,7 +178,7 @@ def circle_picture(
     first, _, rest = member_name.strip().partition(" ")
     bold = 'text-anchor="middle" font-weight="600" fill="#fff"'
     centre = f'<circle cx="{cx}" cy="{cy}" r="{me}" fill="{COLOURS["member"]}"/>' + "".join(
-        _text(cx, cy + 4 + dy, short(part, 9), 12, bold)
+        text(cx, cy + 4 + dy, short(part, 9), 12, bold)
         for part, dy in ((first, -7 if rest else 0), (rest, 8))
         if part
     )
@@ -252,102 +188,13 @@ def circle_picture(
     dashed = solid.replace("/>", f' stroke-dasharray="{DASH}"/>')
     both = solid + _arrow(26, 8, 0) + _arrow(0, 8, math.pi)
     ties = [(solid, "Active"), (dashed, "Invited, no reply yet"), (both, "Support each other")]
-    legend, bottom = _legend([shapes, ties], cy + 240, width, 14)
+    key, bottom = legend([shapes, ties], cy + 240, width, 14)
     body = (
         f'<g aria-hidden="true">{rings}{"".join(lines)}{centre}</g>{"".join(nodes)}'
-        f'<g aria-hidden="true" fill="{MUTED}">{_text(12, cy + 200, note[0], 14)}'
-        f"{_text(12, cy + 219, note[1], 14)}</g>{legend}"
+        f'<g aria-hidden="true" fill="{MUTED}">{text(12, cy + 200, note[0], 14)}'
+        f"{text(12, cy + 219, note[1], 14)}</g>{key}"
     )
     links = any(e.href for e in entries)
-    return _svg(
+    return document(
         width, int(bottom), ids, f"{member_name}'s circle of support", " ".join(said), body, links
     )
-
-
-def network_map(
-    layout: NetworkLayout,
-    names: Mapping[str, str],
-    flagged: AbstractSet[str],
-    *,
-    ids: str = "network",
-) -> Markup:
-    """The network from ``network_layout``: members link to their pages, ``flagged`` ones (who
-    lack support) stand out."""
-    width, top, height = 1000, 130, 1030
-
-    def at(x: float, y: float) -> tuple[float, float]:
-        return 20 + x * (width - 40), top + 10 + y * (height - top - 20)
-
-    where = {node.id: at(node.x, node.y) for node in layout.nodes}
-    paths: dict[bool, list[str]] = {False: [], True: []}
-    for e in layout.edges:  # one path per style: a few kB instead of a thousand elements
-        (x1, y1), (x2, y2) = where[e.member], where[e.supporter]
-        paths[e.status == INVITED.value].append(f"M{_n(x1)} {_n(y1)}L{_n(x2)} {_n(y2)}")
-    drawing = [
-        f'<path d="{"".join(d)}" fill="none" stroke="{FAINT}"'
-        + (f' stroke-dasharray="{DASH}"/>' if dashed else "/>")
-        for dashed, d in paths.items()
-        if d
-    ]
-    members: list[str] = []
-    marked: list[str] = []
-    counts = dict.fromkeys(COLOURS, 0)
-    for node in layout.nodes:
-        (x, y), name = where[node.id], names.get(node.id, "")
-        counts[node.kind] = counts.get(node.kind, 0) + 1
-        if node.kind != "member":
-            hub = node.place == RIM
-            drawn = shape(node.kind, x, y, 15 if hub else 5.5, f'fill="{COLOURS[node.kind]}"')
-            if hub and name:  # the few big supporters on the rim are named, towards the middle
-                text = short(name, 28)
-                (anchor, lx), ly = ("end", x - 22) if node.x > 0.5 else ("start", x + 22), y + 8
-                if not 0.1 < node.y < 0.9:  # on the top or bottom edge: centred below or above
-                    half = len(text) * 7.5
-                    anchor, lx = "middle", min(max(x, half + 8), width - half - 8)
-                    ly = y + 44 if node.y <= 0.1 else y - 26
-                drawn += _text(lx, ly, text, 24, f'text-anchor="{anchor}" {HALO}')
-            tip = f"<title>{escape(name)}</title>" if name else ""
-            drawing.append(f'<g class="supporter {node.kind}">{tip}{drawn}</g>')
-            continue
-        is_flagged = node.id in flagged
-        said = escape(f"{name or 'A member'}, lacks support" if is_flagged else name or "A member")
-        if is_flagged:  # a thick dark ring and a red fill: shape and colour both say it
-            drawn = (
-                f'<circle cx="{_n(x)}" cy="{_n(y)}" r="13" fill="#fff" stroke="{TEXT}" '
-                f'stroke-width="3.5"/><circle cx="{_n(x)}" cy="{_n(y)}" r="8" fill="{FLAGGED}"/>'
-            )
-        else:
-            drawn = f'<circle cx="{_n(x)}" cy="{_n(y)}" r="7" fill="{COLOURS["member"]}"/>'
-        (marked if is_flagged else members).append(
-            f'<a href="{member_href(node.id)}" aria-label="{said}" class="member'
-            f'{" flagged" if is_flagged else ""}"><title>{said}</title>{drawn}</a>'
-        )
-    if layout.band_top < 1.0:
-        band_y = at(0, layout.band_top)[1] - 4
-        drawing.append(_text(20, band_y, "Members with no open ties", 24, f'fill="{MUTED}"'))
-    flag_sample = (
-        f'<circle cx="13" cy="8" r="12" fill="#fff" stroke="{TEXT}" stroke-width="3.5"/>'
-        f'<circle cx="13" cy="8" r="7" fill="{FLAGGED}"/>'
-    )
-    line = f'<line x1="0" y1="8" x2="26" y2="8" stroke="{FAINT}" stroke-width="2"'
-    shapes = [(shape(k, 12, 8, 9, f'fill="{v}"'), k.capitalize()) for k, v in COLOURS.items()]
-    marks = [
-        (flag_sample, "Lacks support"),
-        (line + "/>", "Tie"),
-        (line + f' stroke-dasharray="{DASH}"/>', "Invited"),
-    ]
-    legend, _ = _legend([shapes, marks], 16, width, 30)
-    shown = sum(1 for node_id in where if node_id in flagged)
-    supporters = counts["person"] + counts["organisation"]
-    desc = (
-        f"{plural(counts['member'], 'member')} and {plural(supporters, 'other supporter')} "
-        f"({plural(counts['person'], 'person', 'people')}, "
-        f"{plural(counts['organisation'], 'organisation')}), "
-        f"joined by {plural(len(layout.edges), 'open tie')} ({len(paths[True])} invited). "
-        f"{plural(shown, 'member lacks', 'members lack')} support, drawn in red with a "
-        "thick dark ring. Members with no open ties are in a band along the bottom; "
-        "organisations that support many members are on the edge."
-    )
-    drawn = f'<g aria-hidden="true" stroke-width="1">{"".join(drawing)}</g>'
-    body = "".join([drawn, *members, *marked, legend])
-    return _svg(width, height, ids, "The supporter network", desc, body, bool(counts["member"]))
