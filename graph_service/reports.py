@@ -16,6 +16,7 @@ from graph_service.graph import open_graph
 from graph_service.ids import to_global_id
 from graph_service.services import Services
 from graph_service.settings import Settings
+from graph_service.spreadsheet import safe_row
 
 # The command line runs with the operator's authority; the trail names it as such.
 OPERATOR = Principal(Role.COORDINATOR, subject="cli:report")
@@ -82,7 +83,9 @@ def render(rows: list[IsolationRow], form: ReportFormat, console: Console) -> st
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["member_id", "display_name", "active_supporters", "reasons"])
         for r in rows:
-            writer.writerow([r.member_id, r.display_name, r.active_supporters, ";".join(r.reasons)])
+            writer.writerow(
+                safe_row([r.member_id, r.display_name, r.active_supporters, ";".join(r.reasons)])
+            )
         return out.getvalue().rstrip("\n")
     table = Table(title=f"Members who may be isolated: {len(rows)}")
     for column in ("member", "active supporters", "reasons", "id"):

@@ -18,6 +18,7 @@ from typing import IO, Any
 import networkx as nx
 
 from graph_service.ids import to_global_id
+from graph_service.spreadsheet import safe_row
 from graph_service.store import Row, Store
 from graph_service.store.export import Snapshot, snapshot
 
@@ -177,7 +178,8 @@ def _write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]])
         writer = csv.writer(handle)
         writer.writerow(header)
         for row in rows:
-            writer.writerow(row)
+            # Names are typed by members: a leading = + - @ must not run in a spreadsheet.
+            writer.writerow(safe_row(row))
             count += 1
     return count
 

@@ -16,7 +16,7 @@ from graph_service.domain import MemberStatus
 from graph_service.errors import InvalidInput
 from graph_service.ids import to_global_id
 from graph_service.services import Services
-from graph_service.spreadsheet import safe_cell
+from graph_service.spreadsheet import safe_row
 
 PAGE_SIZE: Final = 25
 SORTS: Final = ("reasons", "name", "supporters", "activity")
@@ -135,13 +135,15 @@ async def worklist_csv(services: Services, principal: Principal, query: Worklist
     )
     for r in _order(chosen, query.sort):
         writer.writerow(
-            [
-                to_global_id("Member", r.member_id),
-                safe_cell(r.display_name),
-                r.status.value,
-                r.active_supporters,
-                r.last_activity.isoformat() if r.last_activity else "",
-                ";".join(r.reasons),
-            ]
+            safe_row(
+                [
+                    to_global_id("Member", r.member_id),
+                    r.display_name,
+                    r.status.value,
+                    r.active_supporters,
+                    r.last_activity.isoformat() if r.last_activity else "",
+                    ";".join(r.reasons),
+                ]
+            )
         )
     return out.getvalue()
