@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
@@ -22,14 +23,31 @@ query($id: ID!) {
   member(id: $id) { helpBalance { given received confirmedGiven confirmedReceived } }
 }
 """
+RESPOND = """
+mutation($tie: ID!) { respondToInvitation(tieId: $tie, accept: true) { userErrors { code } } }
+"""
 TODAY = date.today().isoformat()
 Register = Callable[[str], Awaitable[str]]
+AddSupporter = Callable[..., Awaitable[dict[str, Any]]]
+
+
+async def _tied(
+    add_supporter: AddSupporter, as_member: Callable[[str], GraphQLClient], a: str, b: str
+) -> None:
+    """b joins a's circle (invited by a coordinator, accepted by b)."""
+    tie = await add_supporter(memberId=a, supporterMemberId=b, relation="PEER")
+    accepted = await as_member(b)(RESPOND, tie=tie["tie"]["id"])
+    assert accepted["data"]["respondToInvitation"]["userErrors"] == []  # type: ignore[index]
 
 
 async def test_record_confirm_and_balance(
-    as_coordinator: GraphQLClient, as_member: Callable[[str], GraphQLClient], register: Register
+    as_coordinator: GraphQLClient,
+    as_member: Callable[[str], GraphQLClient],
+    register: Register,
+    add_supporter: AddSupporter,
 ) -> None:
     a, b = await register("Aoife"), await register("Brendan")
+    await _tied(add_supporter, as_member, a, b)
     recorded = await as_member(a)(RECORD, **{"from": a, "to": b, "on": TODAY, "kind": "LISTENING"})
     help_ = recorded["data"]["recordHelp"]["help"]  # type: ignore[index]
     assert help_["confirmed"] is False and help_["from"]["id"] == a and help_["to"]["id"] == b
@@ -82,3 +100,50 @@ async def test_unknown_help_is_not_found(
     a = await register("Aoife")
     body = await as_member(a)(CONFIRM, id="SGVscDpuby1zdWNo")  # Help:no-such
     assert body["data"]["confirmHelp"]["userErrors"] == [{"code": "NOT_FOUND"}]  # type: ignore[index]
+
+
+@pytest.mark.parametrize("other", ["stranger", "paused", "missing", "invited"])
+async def test_members_record_help_only_within_their_circle(
+    as_coordinator: GraphQLClient,
+    as_member: Callable[[str], GraphQLClient],
+    register: Register,
+    add_supporter: AddSupporter,
+    other: str,
+) -> None:
+    a, b = await register("Aoife"), await register("Brendan")
+    if other == "paused":
+        await as_coordinator(
+            "mutation($id: ID!) { setMemberStatus(id: $id, status: PAUSED) { userErrors { code } } }",
+            id=b,
+        )
+    elif other == "missing":
+        b = "TWVtYmVyOm5vLXN1Y2g="  # Member:no-such
+    elif other == "invited":  # named in a's circle, but has not accepted
+        await add_supporter(memberId=a, supporterMemberId=b, relation="PEER")
+    for variables, field in (
+        ({"from": b, "to": a}, "fromMemberId"),
+        ({"from": a, "to": b}, "toMemberId"),
+    ):
+        body = await as_member(a)(RECORD, **variables, on=TODAY, kind="LISTENING")
+        # The same answer whatever b is: nothing to learn about a member by trying ids.
+        assert body["data"]["recordHelp"] == {  # type: ignore[index]
+            "help": None,
+            "userErrors": [{"field": field, "code": "NOT_FOUND"}],
+        }
+    if other != "missing":
+        balance = (await as_coordinator(BALANCE, id=b))["data"]["member"]["helpBalance"]  # type: ignore[index]
+        assert balance == {"given": 0, "received": 0, "confirmedGiven": 0, "confirmedReceived": 0}
+
+
+async def test_help_a_coordinator_recorded_is_confirmed_by_its_receiver(
+    as_coordinator: GraphQLClient, as_member: Callable[[str], GraphQLClient], register: Register
+) -> None:
+    giver, receiver = await register("Aoife"), await register("Brendan")
+    recorded = await as_coordinator(
+        RECORD, **{"from": giver, "to": receiver, "on": TODAY, "kind": "PRACTICAL"}
+    )
+    help_id = recorded["data"]["recordHelp"]["help"]["id"]  # type: ignore[index]
+    own = await as_member(giver)(CONFIRM, id=help_id)
+    assert own["data"]["confirmHelp"] == {"help": None, "userErrors": [{"code": "INVALID_INPUT"}]}  # type: ignore[index]
+    confirmed = await as_member(receiver)(CONFIRM, id=help_id)
+    assert confirmed["data"]["confirmHelp"] == {"help": {"confirmed": True}, "userErrors": []}  # type: ignore[index]

@@ -27,8 +27,8 @@ class World:
     a_person_tie: str  # A -> a non-member
     b_invites_a: str  # B -> A, INVITED
     b_invites_c: str  # B -> C, INVITED
-    b_c_help: str  # B helped C, recorded by B
-    c_a_help: str  # C helped A, recorded by C
+    b_c_help: str  # B helped C, recorded by a coordinator (B and C share no active tie)
+    c_a_help: str  # C helped A, recorded by a coordinator
 
 
 async def _data(client: GraphQLClient, query: str, **variables: Any) -> Any:
@@ -52,13 +52,7 @@ async def world(
       { help { id } } }"""
     helps = []
     for giver, receiver in ((b, c), (c, a)):
-        data = await _data(
-            GraphQLClient(as_coordinator.http, token_for(Role.MEMBER, member_id=giver)),
-            record,
-            f=giver,
-            t=receiver,
-            on=TODAY,
-        )
+        data = await _data(as_coordinator, record, f=giver, t=receiver, on=TODAY)
         helps.append(data["recordHelp"]["help"]["id"])
     return World(a, b, c, person["tie"]["id"], b_a["tie"]["id"], b_c["tie"]["id"], *helps)
 

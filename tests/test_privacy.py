@@ -209,7 +209,8 @@ async def test_export_contains_everything_held(
         "mutation($t: ID!) { endSupport(tieId: $t) { userErrors { code } } }", t=ended["tie"]["id"]
     )
     await add_supporter(memberId=b, relation="PEER", supporterMemberId=a)
-    await as_member(a)(
+    # A coordinator records it: members record help only with those in their circles.
+    await as_coordinator(
         "mutation($f: ID!, $t: ID!, $on: Date!) { recordHelp(input: {fromMemberId: $f, toMemberId: $t,"
         " on: $on, kind: PRACTICAL}) { help { id } } }",
         f=a,

@@ -36,9 +36,22 @@ class HelpService:
         if on > today():
             return Outcome(errors=[invalid("on", "must not be in the future")])
         recorder = principal.member_id or COORDINATOR_RECORDER
+        member = principal.role is Role.MEMBER
         help_ = await store_help.record_help(
-            self.store, new_id(), from_id, to_id, on, kind, recorder, now_iso()
+            self.store,
+            new_id(),
+            from_id,
+            to_id,
+            on,
+            kind,
+            recorder,
+            now_iso(),
+            within_circle=member,
         )
+        if help_ is None and member:
+            # One answer whether the other member is a stranger, paused or does not exist.
+            other = "toMemberId" if principal.member_id == from_id else "fromMemberId"
+            return Outcome.fail(ErrorCode.NOT_FOUND, "no member in your circle has this id", other)
         if help_ is None:
             return Outcome.fail(ErrorCode.NOT_FOUND, "no such member", "fromMemberId")
         await self.audit.record(principal, "help.record", from_id, to_id)
@@ -54,6 +67,11 @@ class HelpService:
             raise PermissionDenied("only the giver or the receiver may confirm help")
         if help_.recorded_by == me:
             return Outcome(errors=[invalid("id", "the other party must confirm help you recorded")])
+        if help_.recorded_by == COORDINATOR_RECORDER and me != help_.to_member_id:
+            # A giver confirming their own help, recorded by someone else, proves nothing.
+            return Outcome(
+                errors=[invalid("id", "help a coordinator recorded is confirmed by its receiver")]
+            )
         if help_.confirmed or not await store_help.confirm_help(self.store, help_id, me, now_iso()):
             return Outcome.fail(ErrorCode.NOT_PENDING, "already confirmed", "id")
         confirmed = await store_help.help_by_id(self.store, help_id)

@@ -17,6 +17,19 @@ RETURN a.id AS fromId, b.id AS toId,
        h{.id, .on, .kind, .recordedBy, .confirmed, .confirmedAt} AS help
 """
 
+# A member records help only with someone they share an active tie with, either way round:
+# anything else (a stranger, a paused member, no such id) creates nothing and says the same.
+RECORD_HELP_IN_CIRCLE = """
+MATCH (a:Member {id: $fromId})
+MATCH (b:Member {id: $toId})
+WHERE EXISTS { MATCH (a)-[t:SUPPORTED_BY]->(b) WHERE t.status = 'ACTIVE' }
+   OR EXISTS { MATCH (b)-[t:SUPPORTED_BY]->(a) WHERE t.status = 'ACTIVE' }
+CREATE (a)-[h:HELPED {id: $id, on: $on, kind: $kind, recordedBy: $recordedBy,
+                      recordedAt: $now, confirmed: false}]->(b)
+RETURN a.id AS fromId, b.id AS toId,
+       h{.id, .on, .kind, .recordedBy, .confirmed, .confirmedAt} AS help
+"""
+
 HELP_BY_ID = """
 MATCH (a:Member)-[h:HELPED {id: $id}]->(b:Member)
 RETURN a.id AS fromId, b.id AS toId,
@@ -75,10 +88,12 @@ async def record_help(
     kind: HelpKind,
     recorded_by: str,
     now: str,
+    *,
+    within_circle: bool = False,
 ) -> Help | None:
-    """Record help; None when either member is missing."""
+    """Record help; None when either member is missing (or, ``within_circle``, not tied)."""
     rows = await store.write(
-        RECORD_HELP,
+        RECORD_HELP_IN_CIRCLE if within_circle else RECORD_HELP,
         id=help_id,
         fromId=from_id,
         toId=to_id,
