@@ -8,6 +8,10 @@ from typing import Any
 
 import pytest
 
+from graph_service.auth import Principal, Role
+from graph_service.domain import Relation, TieStatus
+from graph_service.services import Services
+from graph_service.store import Store
 from tests.conftest import GraphQLClient, RunningServer
 
 CIRCLE = """
@@ -271,3 +275,29 @@ async def test_person_node_visible_to_coordinator_and_own_member_only(
     other = await as_member(b)(node, id=person)
     assert [e["extensions"]["code"] for e in other["errors"]] == ["FORBIDDEN"]  # type: ignore[union-attr]
     assert other["data"] == {"node": None}
+
+
+async def test_accept_racing_end_gives_one_consistent_answer(store: Store) -> None:
+    services = Services.build(store)
+    boss = Principal(Role.COORDINATOR)
+    made = [await services.members.register(boss, name, None) for name in ("Ann", "Bo")]
+    ann, bo = (m.value.id for m in made if m.value is not None)
+    for _ in range(10):
+        invited = await services.circles.add_supporter(
+            boss, ann, Relation.PEER, supporter_member_id=bo
+        )
+        assert invited.value is not None, invited.errors
+        tie = invited.value.id
+        accepted, ended = await asyncio.gather(
+            services.circles.respond(Principal(Role.MEMBER, bo), tie, True),
+            services.circles.end(boss, tie),
+        )
+        final = await services.circles.tie(boss, tie)
+        assert final is not None and final.status is TieStatus.ENDED
+        # The end always wins in the end; the accept either came first (and says ACTIVE, the
+        # state it made) or found the invitation gone (NOT_PENDING): never success on ENDED.
+        assert ended.value is not None and ended.value.status is TieStatus.ENDED
+        if accepted.value is not None:
+            assert accepted.value.status is TieStatus.ACTIVE, accepted
+        else:
+            assert [e.code.value for e in accepted.errors] == ["NOT_PENDING"]

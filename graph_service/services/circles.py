@@ -130,15 +130,16 @@ class CircleService:
             return Outcome.fail(ErrorCode.NOT_FOUND, "no such invitation", "tieId")
         if tie.supporter.kind is not SupporterKind.MEMBER or tie.supporter.id != me:
             raise PermissionDenied("this invitation is not addressed to you")
-        if tie.status is not TieStatus.INVITED or not await store_circles.respond(
-            self.store, tie_id, accept, now_iso()
-        ):
+        answered = None
+        if tie.status is TieStatus.INVITED:
+            answered = await store_circles.respond(self.store, tie_id, accept, now_iso())
+        if answered is None:
             return Outcome.fail(
                 ErrorCode.NOT_PENDING, "this invitation was already answered", "tieId"
             )
         action = "circle.accept" if accept else "circle.decline"
         await self.audit.record(principal, action, tie.member_id, me)
-        return await self._reloaded(tie_id)
+        return Outcome(answered)
 
     async def update_relation(
         self, principal: Principal, tie_id: str, relation: Relation
@@ -157,21 +158,23 @@ class CircleService:
                     )
                 ]
             )
-        if not await store_circles.update_relation(self.store, tie_id, relation):
+        changed = await store_circles.update_relation(self.store, tie_id, relation)
+        if changed is None:
             return Outcome.fail(ErrorCode.NOT_FOUND, "this tie has ended", "tieId")
         await self.audit.record(principal, "circle.update", tie.member_id)
-        return await self._reloaded(tie_id)
+        return Outcome(changed)
 
     async def end(self, principal: Principal, tie_id: str) -> Outcome[Tie]:
         """End a tie; its history stays."""
         tie = await self._own_open_tie(principal, tie_id)
         if isinstance(tie, UserError):
             return Outcome(errors=[tie])
-        if not await store_circles.end_tie(self.store, tie_id, now_iso()):
+        ended = await store_circles.end_tie(self.store, tie_id, now_iso())
+        if ended is None:
             return Outcome.fail(ErrorCode.NOT_FOUND, "this tie has ended", "tieId")
         supporter = tie.supporter.id if tie.supporter.kind is SupporterKind.MEMBER else ""
         await self.audit.record(principal, "circle.end", tie.member_id, supporter)
-        return await self._reloaded(tie_id)
+        return Outcome(ended)
 
     async def tie(self, principal: Principal, tie_id: str) -> Tie | None:
         """One tie, for the member whose circle holds it, its supporter, or coordinators."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, LiteralString
 
 from graph_service.domain import (
     MemberStatus,
@@ -99,8 +99,13 @@ WHERE NOT p:Member
 RETURN p.id AS id, p.displayName AS name
 """
 
+# Each change counts itself on the tie first and only then tests the status: the write takes
+# the tie's lock on Neo4j (and makes a concurrent change conflict and retry on the embedded
+# engine), so of an accept and an end racing on one tie exactly one succeeds.
 RESPOND = """
 MATCH (:Member)-[t:SUPPORTED_BY {id: $id}]->(:Member)
+SET t.changes = coalesce(t.changes, 0) + 1
+WITH t
 WHERE t.status = 'INVITED'
 SET t.status = $status, t.respondedAt = $now
 RETURN t.id AS id
@@ -108,6 +113,8 @@ RETURN t.id AS id
 
 UPDATE_RELATION = """
 MATCH (:Member)-[t:SUPPORTED_BY {id: $id}]->()
+SET t.changes = coalesce(t.changes, 0) + 1
+WITH t
 WHERE t.status IN ['INVITED', 'ACTIVE']
 SET t.relation = $relation
 RETURN t.id AS id
@@ -115,6 +122,8 @@ RETURN t.id AS id
 
 END_TIE = """
 MATCH (:Member)-[t:SUPPORTED_BY {id: $id}]->()
+SET t.changes = coalesce(t.changes, 0) + 1
+WITH t
 WHERE t.status IN ['INVITED', 'ACTIVE']
 SET t.status = 'ENDED', t.endedAt = $now
 RETURN t.id AS id
@@ -245,20 +254,31 @@ async def supporting(
     return found
 
 
-async def respond(store: Store, tie_id: str, accept: bool, now: str) -> bool:
-    """Accept or decline an invitation; False when it is no longer pending."""
+async def _changed(store: Store, query: LiteralString, tie_id: str, **params: Any) -> Tie | None:
+    # The tie is read back in the same transaction: the answer is the state this change made,
+    # never a later one written by someone else in between.
+    async def work(tx: Tx) -> Tie | None:
+        if not await tx.run(query, id=tie_id, **params):
+            return None
+        return to_tie((await tx.run(TIE_BY_ID, id=tie_id))[0])
+
+    return await store.transaction(work)
+
+
+async def respond(store: Store, tie_id: str, accept: bool, now: str) -> Tie | None:
+    """Accept or decline an invitation; None when it is no longer pending."""
     status = TieStatus.ACTIVE if accept else TieStatus.DECLINED
-    return bool(await store.write(RESPOND, id=tie_id, status=status.value, now=now))
+    return await _changed(store, RESPOND, tie_id, status=status.value, now=now)
 
 
-async def update_relation(store: Store, tie_id: str, relation: Relation) -> bool:
-    """Change an open tie's relation; False when the tie is not open."""
-    return bool(await store.write(UPDATE_RELATION, id=tie_id, relation=relation.value))
+async def update_relation(store: Store, tie_id: str, relation: Relation) -> Tie | None:
+    """Change an open tie's relation; None when the tie is not open."""
+    return await _changed(store, UPDATE_RELATION, tie_id, relation=relation.value)
 
 
-async def end_tie(store: Store, tie_id: str, now: str) -> bool:
-    """End an open tie, keeping its history; False when the tie is not open."""
-    return bool(await store.write(END_TIE, id=tie_id, now=now))
+async def end_tie(store: Store, tie_id: str, now: str) -> Tie | None:
+    """End an open tie, keeping its history; None when the tie is not open."""
+    return await _changed(store, END_TIE, tie_id, now=now)
 
 
 async def person_by_id(store: Store, person_id: str) -> Supporter | None:
