@@ -23,29 +23,17 @@ from pathlib import Path
 
 import httpx
 
-from graph_service.auth import Principal, Role
-from graph_service.services import Services
 from graph_service.settings import load_settings
-from graph_service.store import Store
-from tests.conftest import running
+from tests.conftest import coordinator_link, running
 
 TARGET_MS = 200.0
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 SERVER_TIMING = re.compile(r"page;dur=([0-9.]+)")
-SHOOTER = Principal(Role.COORDINATOR, subject="bench:pages")
 
 
 async def _sign_in(client: httpx.AsyncClient, app: object) -> str:
-    engine = app.state.engine  # type: ignore[attr-defined]
-    store = Store.connect(engine.bolt_uri, engine.user, engine.password, engine.database)
-    try:
-        made = await Services.build(store).signin.create_link(
-            SHOOTER, Role.COORDINATOR, subject="coordinator:bench"
-        )
-    finally:
-        await store.close()
-    assert made.value is not None
-    response = await client.get(f"/signin/{made.value.secret}")
+    secret = await coordinator_link(app.state.engine, "coordinator:bench")  # type: ignore[attr-defined]
+    response = await client.get(f"/signin/{secret}")
     assert response.status_code == 303, response.text
     match = CSRF.search((await client.get("/")).text)
     assert match

@@ -17,30 +17,13 @@ from pathlib import Path
 
 from playwright.async_api import Page, async_playwright
 
-from graph_service.auth import Principal, Role
 from graph_service.engine import EmbeddedEngine
-from graph_service.services import Services
 from graph_service.settings import load_settings
-from graph_service.store import Store
 from tests.browser import CHROMIUM_ARGS, require_chromium
-from tests.conftest import running
+from tests.conftest import coordinator_link, running
 
 ROOT = Path(__file__).resolve().parents[1]
 FULL = bool(os.environ.get("FULL_PAGES"))  # also whole pages, to look at by hand
-SHOOTER = Principal(Role.COORDINATOR, subject="cli:screenshots")
-
-
-async def _link(engine: EmbeddedEngine) -> str:
-    # The service's own driver belongs to its event loop: this one connects by itself.
-    store = Store.connect(engine.bolt_uri, engine.user, engine.password, engine.database)
-    try:
-        outcome = await Services.build(store).signin.create_link(
-            SHOOTER, Role.COORDINATOR, subject="coordinator:siobhan"
-        )
-    finally:
-        await store.close()
-    assert outcome.value is not None
-    return outcome.value.secret
 
 
 async def _flagged_member(page: Page) -> str:
@@ -53,7 +36,7 @@ async def _flagged_member(page: Page) -> str:
 
 async def shoot(base: str, engine: EmbeddedEngine, out: Path) -> None:
     """Photograph the pages of the service at ``base`` into ``out``."""
-    secret = await _link(engine)
+    secret = await coordinator_link(engine, "coordinator:siobhan")
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=require_chromium(), args=CHROMIUM_ARGS)
         desktop = await browser.new_page(viewport={"width": 1280, "height": 900})

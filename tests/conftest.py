@@ -17,9 +17,10 @@ import pytest
 import uvicorn
 
 from graph_service.app import create_app
-from graph_service.auth import Role, issue_token
+from graph_service.auth import Principal, Role, issue_token
 from graph_service.engine import EmbeddedEngine
 from graph_service.ids import to_global_id
+from graph_service.services import Services
 from graph_service.settings import Settings, load_settings
 from graph_service.store import Store
 from graph_service.store.admin import wipe
@@ -127,6 +128,29 @@ def running(settings: Settings) -> Iterator[RunningServer]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+async def signin_secret(store: Store, role: Role = Role.COORDINATOR, **target: str) -> str:
+    """The secret of a new sign-in link (a coordinator's is for coordinator:test)."""
+    subject = {"subject": "coordinator:test"} if role is Role.COORDINATOR else {}
+    boss = Principal(Role.COORDINATOR, subject="coordinator:boss")
+    outcome = await Services.build(store).signin.create_link(boss, role, **subject, **target)
+    assert outcome.value is not None, outcome.errors
+    return outcome.value.secret
+
+
+async def coordinator_link(engine: EmbeddedEngine, subject: str) -> str:
+    """A coordinator's sign-in secret, made beside a service that owns this engine."""
+    # The service's own driver belongs to its event loop: this one connects by itself.
+    store = Store.connect(engine.bolt_uri, engine.user, engine.password, engine.database)
+    try:
+        outcome = await Services.build(store).signin.create_link(
+            Principal(Role.COORDINATOR, subject="cli:" + subject), Role.COORDINATOR, subject=subject
+        )
+    finally:
+        await store.close()
+    assert outcome.value is not None, outcome.errors
+    return outcome.value.secret
 
 
 @pytest.fixture

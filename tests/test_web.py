@@ -12,22 +12,16 @@ import pytest
 from graph_service.auth import Principal, Role
 from graph_service.ids import from_global_id
 from graph_service.services import Services
+from graph_service.services.signin import digest
 from graph_service.settings import Settings
 from graph_service.store import Store
 from graph_service.store import sessions as store_sessions
-from tests.conftest import GraphQLClient, RunningServer, token_for
+from tests.conftest import GraphQLClient, RunningServer, signin_secret, token_for
 
 BOSS = Principal(Role.COORDINATOR, subject="coordinator:test")
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 SignIn = Callable[..., Awaitable[httpx.AsyncClient]]
-
-
-async def _link(store: Store, role: Role = Role.COORDINATOR, **target: str) -> str:
-    subject = {"subject": "coordinator:test"} if role is Role.COORDINATOR else {}
-    outcome = await Services.build(store).signin.create_link(BOSS, role, **subject, **target)
-    assert outcome.value is not None, outcome.errors
-    return outcome.value.secret
 
 
 @pytest.fixture
@@ -40,7 +34,7 @@ async def sign_in(
     async def make(role: Role = Role.COORDINATOR, **target: str) -> httpx.AsyncClient:
         client = httpx.AsyncClient(base_url=server.url, timeout=30)
         clients.append(client)
-        response = await client.get(f"/signin/{await _link(store, role, **target)}")
+        response = await client.get(f"/signin/{await signin_secret(store, role, **target)}")
         assert response.status_code == 303, response.text
         return client
 
@@ -59,7 +53,7 @@ async def test_link_opens_a_session_and_lands_on_the_dashboard(
     server: RunningServer, store: Store
 ) -> None:
     async with httpx.AsyncClient(base_url=server.url) as client:
-        response = await client.get(f"/signin/{await _link(store)}")
+        response = await client.get(f"/signin/{await signin_secret(store)}")
         assert response.status_code == 303
         assert response.headers["location"] == "/"
         cookie = response.headers["set-cookie"].lower()
@@ -76,7 +70,7 @@ async def test_link_opens_a_session_and_lands_on_the_dashboard(
 async def test_unusable_links_get_a_plain_page(
     server: RunningServer, store: Store, case: str
 ) -> None:
-    secret = await _link(store)
+    secret = await signin_secret(store)
     async with httpx.AsyncClient(base_url=server.url) as client:
         if case == "used":
             assert (await client.get(f"/signin/{secret}")).status_code == 303
@@ -84,8 +78,6 @@ async def test_unusable_links_get_a_plain_page(
         elif case == "expired":
             secret = "e" * 43
             past = (datetime.now(UTC) - timedelta(minutes=1)).isoformat(timespec="milliseconds")
-            from graph_service.services.signin import digest
-
             await store_sessions.create_link(
                 store,
                 hash=digest(secret),
@@ -110,7 +102,7 @@ async def test_unusable_links_get_a_plain_page(
 async def test_only_a_hash_of_links_and_sessions_is_stored(
     server: RunningServer, store: Store
 ) -> None:
-    secret = await _link(store)
+    secret = await signin_secret(store)
     async with httpx.AsyncClient(base_url=server.url) as client:
         await client.get(f"/signin/{secret}")
         cookie = client.cookies["session"]
@@ -335,7 +327,7 @@ async def test_sessions_survive_a_restart(
 ) -> None:
     first = serve(settings)
     async with httpx.AsyncClient(base_url=first.url) as client:
-        await client.get(f"/signin/{await _link(store)}")
+        await client.get(f"/signin/{await signin_secret(store)}")
         cookie = client.cookies["session"]
     second = serve(settings)
     async with httpx.AsyncClient(base_url=second.url, cookies={"session": cookie}) as client:

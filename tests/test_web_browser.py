@@ -12,16 +12,13 @@ from graph_service.services import Services
 from graph_service.store import Store
 from loaders.demo import load_demo
 from tests.browser import NewPage, axe_check
-from tests.conftest import RunningServer
+from tests.conftest import RunningServer, signin_secret
 
 BOSS = Principal(Role.COORDINATOR, subject="coordinator:browser")
 
 
 async def _link(store: Store, role: Role = Role.COORDINATOR, **target: str) -> str:
-    subject = {"subject": "coordinator:siobhan"} if role is Role.COORDINATOR else {}
-    outcome = await Services.build(store).signin.create_link(BOSS, role, **subject, **target)
-    assert outcome.value is not None, outcome.errors
-    return f"/signin/{outcome.value.secret}"
+    return f"/signin/{await signin_secret(store, role, **target)}"
 
 
 @pytest.fixture
