@@ -20,6 +20,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -35,6 +36,10 @@ log = logging.getLogger(__name__)
 ROOT_USER = "root"
 _PR_SET_PDEATHSIG = 1
 _LOG_TAIL_LINES = 20
+_OPEN_ATTEMPTS = 5
+
+# Engines this process runs, by Bolt port: how the erasure path finds the engine behind a store.
+_RUNNING: dict[int, EmbeddedEngine] = {}
 
 
 def _package_dir() -> Path:
@@ -76,6 +81,7 @@ class EmbeddedEngine:
         self.http_port = 0
         self._process: subprocess.Popen[bytes] | None = None
         self._lock: IO[str] | None = None
+        self._purging = threading.Lock()
 
     @property
     def log_path(self) -> Path:
@@ -87,9 +93,8 @@ class EmbeddedEngine:
         """The Bolt URI of the running engine."""
         return f"bolt://127.0.0.1:{self.bolt_port}"
 
-    @property
-    def password(self) -> str:
-        """The root password, generated on first start and kept with mode 0600."""
+    def _password_file(self) -> Path:
+        # Generated on first start; 0600 from the moment it exists (O_EXCL, explicit mode).
         path = self.root / "root-password"
         if not path.exists():
             if (self.root / "config" / "server-users.jsonl").exists():
@@ -100,7 +105,12 @@ class EmbeddedEngine:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as handle:
                 handle.write(secrets.token_urlsafe(32))
-        return path.read_text().strip()
+        return path
+
+    @property
+    def password(self) -> str:
+        """The root password, generated on first start and kept with mode 0600."""
+        return self._password_file().read_text().strip()
 
     @property
     def running(self) -> bool:
@@ -121,11 +131,14 @@ class EmbeddedEngine:
             self.stop()
             raise
         self._write_endpoint()
+        _RUNNING[self.bolt_port] = self
         log.info("embedded engine ready", extra={"bolt": self.bolt_uri, "data": str(self.root)})
 
     def stop(self) -> None:
         """Stop the engine: SIGTERM, then SIGKILL after the grace period."""
         process, self._process = self._process, None
+        if _RUNNING.get(self.bolt_port) is self:
+            del _RUNNING[self.bolt_port]
         if process is not None and process.poll() is None:
             process.terminate()
             try:
@@ -151,6 +164,36 @@ class EmbeddedEngine:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+    def purge_transaction_logs(self) -> None:
+        """Close and reopen the database, so the engine deletes its write-ahead log files."""
+        # ArcadeDB keeps every committed change (deleted values included) in txlog_*.wal until
+        # the file passes 64 MB or the database closes: only a close deletes them. Transactions
+        # in flight on other connections during the ~0.1 s this takes fail and are not retried.
+        with self._purging:
+            self._http("POST", "/api/v1/server", {"command": f"close database {self.database}"})
+            for attempt in range(_OPEN_ATTEMPTS):
+                try:
+                    self._http(
+                        "POST", "/api/v1/server", {"command": f"open database {self.database}"}
+                    )
+                    break
+                except urllib.error.HTTPError:
+                    # A Bolt client may have reopened it first; then it is open already.
+                    if self._database_open():
+                        break
+                    time.sleep(0.1 * (attempt + 1))
+            else:
+                raise EngineStartError(f"the engine could not reopen the database {self.database}")
+        log.info("engine transaction logs purged", extra={"data": str(self.root)})
+
+    def _database_open(self) -> bool:
+        body = {"language": "sql", "command": "select 1 as ok"}
+        try:
+            self._http("POST", f"/api/v1/query/{self.database}", body)
+        except (OSError, urllib.error.URLError):
+            return False
+        return True
 
     def check_available(self) -> None:
         """Raise EngineLockedError now if another process holds the data folder."""
@@ -184,7 +227,9 @@ class EmbeddedEngine:
         props = {
             "arcadedb.server.rootPath": self.root,
             "arcadedb.server.databaseDirectory": self.root / "databases",
-            "arcadedb.server.rootPassword": self.password,
+            # A path, not the password: the command line is readable by every local user
+            # (/proc/<pid>/cmdline); the file is 0600. Read only when the engine creates root.
+            "arcadedb.server.rootPasswordPath": self._password_file(),
             "arcadedb.server.plugins": "Bolt:com.arcadedb.bolt.BoltProtocolPlugin",
             "arcadedb.bolt.port": self.bolt_port,
             "arcadedb.bolt.host": "127.0.0.1",
@@ -255,6 +300,15 @@ class EmbeddedEngine:
             lines = self.log_path.read_text(errors="replace").splitlines()[-_LOG_TAIL_LINES:]
             tail = "\n".join(lines)
         raise EngineStartError(f"{reason}; see the log {self.log_path}\n{tail}".rstrip())
+
+
+def purge_transaction_logs(bolt_port: int) -> bool:
+    """Purge the write-ahead log of the engine this process runs on that Bolt port, if any."""
+    engine = _RUNNING.get(bolt_port)
+    if engine is None or not engine.running:
+        return False
+    engine.purge_transaction_logs()
+    return True
 
 
 def running_endpoint(data_dir: Path) -> dict[str, int] | None:

@@ -82,3 +82,14 @@ def test_start_timeout_names_the_log_file(tmp_path: Path) -> None:
     # The failed start released the folder.
     with EmbeddedEngine(tmp_path) as again:
         assert again.running
+
+
+def test_root_password_is_not_on_the_command_line(tmp_path: Path) -> None:
+    with EmbeddedEngine(tmp_path) as engine:
+        assert engine._process is not None
+        # /proc/<pid>/cmdline is readable by every local user; the password must not be there.
+        cmdline = Path(f"/proc/{engine._process.pid}/cmdline").read_bytes()
+        assert b"java" in cmdline
+        assert engine.password.encode() not in cmdline
+        assert b"rootPassword=" not in cmdline
+        assert asyncio.run(_query(engine, "RETURN 1 AS ok")) == [{"ok": 1}]

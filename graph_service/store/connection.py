@@ -7,8 +7,10 @@ exceptions here, and driver ``Record``s never leave: callers get plain dicts.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any, LiteralString, TypeVar
 
 import neo4j
@@ -82,6 +84,10 @@ class Store:
         self.statements = 0
         # Bumped by every write from this process, so caches of the graph know they are stale.
         self.version = 0
+        # Transactions in flight, and whether new ones must wait (see `exclusive`).
+        self._running = 0
+        self._paused = False
+        self._turn = asyncio.Condition()
 
     @classmethod
     def connect(
@@ -140,6 +146,33 @@ class Store:
 
         return await self._execute(work, neo4j.WRITE_ACCESS, changes_graph=False)
 
+    @asynccontextmanager
+    async def exclusive(self) -> AsyncIterator[None]:
+        """Run the block with no transaction of this process in flight (new ones wait)."""
+        # For engine maintenance that would break transactions running beside it.
+        async with self._turn:
+            await self._turn.wait_for(lambda: not self._paused)
+            self._paused = True
+            await self._turn.wait_for(lambda: self._running == 0)
+        try:
+            yield
+        finally:
+            async with self._turn:
+                self._paused = False
+                self._turn.notify_all()
+
+    @asynccontextmanager
+    async def _turn_taken(self) -> AsyncIterator[None]:
+        async with self._turn:
+            await self._turn.wait_for(lambda: not self._paused)
+            self._running += 1
+        try:
+            yield
+        finally:
+            async with self._turn:
+                self._running -= 1
+                self._turn.notify_all()
+
     async def ping(self) -> None:
         """Raise GraphUnavailable unless the graph answers a trivial query (one try, no retry)."""
         try:
@@ -167,9 +200,10 @@ class Store:
             return await work(Tx(tx, self))
 
         try:
-            async with self.driver.session(
-                database=self.database, default_access_mode=access
-            ) as session:
+            async with (
+                self._turn_taken(),
+                self.driver.session(database=self.database, default_access_mode=access) as session,
+            ):
                 if access == neo4j.READ_ACCESS:
                     return await session.execute_read(managed)
                 try:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Any
 
+from graph_service import engine
 from graph_service.store.connection import Store, Tx
+
+log = logging.getLogger(__name__)
 
 HELP_OF = """
 MATCH (a:Member)-[h:HELPED]->(b:Member)
@@ -61,4 +66,22 @@ async def erase_member(store: Store, member_id: str) -> bool:
         await tx.run(DELETE_LINKS, id=member_id)
         return True
 
-    return await store.transaction(work)
+    erased = await store.transaction(work)
+    if erased:
+        try:
+            await purge_engine_logs(store)
+        except Exception:
+            # The erasure itself is committed and must still be reported (and audited).
+            log.exception("erased, but the engine's transaction logs were not purged")
+    return erased
+
+
+async def purge_engine_logs(store: Store) -> bool:
+    """Have this process's embedded engine drop its transaction logs; False for other graphs."""
+    # The deleted values stay in the engine's write-ahead log on disk until it is dropped, so an
+    # erasure is complete on disk only after this. A Neo4j server prunes its own transaction
+    # logs at checkpoints, per db.tx_log.rotation.retention_policy (see the README).
+    server = await store.driver.get_server_info()
+    # Closing the database breaks transactions running beside it: this process's wait.
+    async with store.exclusive():
+        return await asyncio.to_thread(engine.purge_transaction_logs, server.address.port)
