@@ -119,6 +119,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *web_routes(),
         ],
         # The request log is outermost, so that every refusal below has a request id.
-        middleware=[Middleware(RequestLogMiddleware), *hardening_middleware(settings)],
+        middleware=[
+            Middleware(RequestLogMiddleware),
+            *hardening_middleware(settings, authenticator),
+        ],
         lifespan=lifespan,
     )

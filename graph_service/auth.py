@@ -2,7 +2,8 @@
 
 Tokens are HS256-signed with AUTH_SECRET; tokens from an identity provider may be RS256,
 verified with AUTH_PUBLIC_KEY. Claims: ``role`` (coordinator | member | college),
-``member_id`` / ``college_id`` (the global ids the API shows), ``iat`` and ``exp``.
+``member_id`` / ``college_id`` (the global ids the API shows), ``iat`` and ``exp``, and
+``iss`` / ``aud`` when AUTH_ISSUER / AUTH_AUDIENCE are set.
 """
 
 from __future__ import annotations
@@ -95,6 +96,8 @@ def issue_token(
     ttl_seconds: int = 8 * 3600,
     now: float | None = None,
     subject: str | None = None,
+    issuer: str | None = None,
+    audience: str | None = None,
 ) -> str:
     """A signed HS256 token; ids are the API's global ids (checked here)."""
     claims: dict[str, Any] = {"role": role.value}
@@ -109,6 +112,10 @@ def issue_token(
     # The subject names the person behind a coordinator token in the audit trail.
     sub = subject or member_id or college_id or role.value
     claims.update(iat=issued, exp=issued + ttl_seconds, sub=sub)
+    if issuer is not None:
+        claims["iss"] = issuer
+    if audience is not None:
+        claims["aud"] = audience
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
@@ -124,7 +131,18 @@ def _check_ids(role: Role, has_member: bool, has_college: bool, error: type[Exce
 class Authenticator:
     """Turns an Authorization header into a Principal, or raises AuthenticationError."""
 
-    def __init__(self, secret: str | None, public_key: str | None = None) -> None:
+    def __init__(
+        self,
+        secret: str | None,
+        public_key: str | None = None,
+        *,
+        issuer: str | None = None,
+        audience: str | None = None,
+        max_lifetime_seconds: float = MAX_TTL_SECONDS,
+    ) -> None:
+        self.issuer = issuer
+        self.audience = audience
+        self.max_lifetime_seconds = max_lifetime_seconds
         self._keys: list[tuple[str, str]] = []
         if secret:
             self._keys.append(("HS256", secret))
@@ -137,7 +155,13 @@ class Authenticator:
     def from_settings(cls, settings: Settings) -> Authenticator:
         """The authenticator the settings describe."""
         secret = signing_secret(settings) if settings.auth_secret or settings.development else None
-        return cls(secret, settings.auth_public_key)
+        return cls(
+            secret,
+            settings.auth_public_key,
+            issuer=settings.auth_issuer,
+            audience=settings.auth_audience,
+            max_lifetime_seconds=settings.auth_max_token_hours * 3600,
+        )
 
     def authenticate(self, authorization: str | None) -> Principal:
         """The principal of a ``Bearer`` header value."""
@@ -159,13 +183,39 @@ class Authenticator:
             raise AuthenticationError("the token's signing algorithm is not accepted")
         try:
             claims = jwt.decode(
-                token, key, algorithms=[str(algorithm)], options={"require": ["exp", "role"]}
+                token,
+                key,
+                algorithms=[str(algorithm)],
+                issuer=self.issuer,
+                audience=self.audience,
+                # Without AUTH_AUDIENCE a token's `aud` is not ours to judge: PyJWT would
+                # refuse every token that carries one.
+                options={"require": ["exp", "role"], "verify_aud": self.audience is not None},
             )
         except jwt.ExpiredSignatureError:
             raise AuthenticationError("the token has expired") from None
+        except jwt.InvalidIssuerError:
+            raise AuthenticationError("the token's issuer is not accepted") from None
+        except jwt.InvalidAudienceError:
+            raise AuthenticationError("the token is not meant for this service") from None
+        except jwt.MissingRequiredClaimError as exc:
+            raise AuthenticationError(f"the token has no {exc.claim!r} claim") from None
         except jwt.PyJWTError:
             raise AuthenticationError("the token is invalid") from None
+        self._check_lifetime(claims)
         return _principal(claims)
+
+    def _check_lifetime(self, claims: dict[str, Any]) -> None:
+        # A stolen token is useful until it expires: however it was made (an identity
+        # provider, a hand-edited script), none lives longer than AUTH_MAX_TOKEN_HOURS.
+        issued = claims.get("iat")
+        start = float(issued) if isinstance(issued, int | float) else time.time()
+        if float(claims["exp"]) - start > self.max_lifetime_seconds:
+            hours = self.max_lifetime_seconds / 3600
+            raise AuthenticationError(
+                f"the token lives longer than the {hours:g} hours this service accepts "
+                "(AUTH_MAX_TOKEN_HOURS): ask for a shorter-lived one"
+            )
 
 
 def _principal(claims: dict[str, Any]) -> Principal:

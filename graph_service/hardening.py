@@ -1,28 +1,22 @@
-"""Hardening: GraphQL limits, rate and size limits, timeouts, security headers, CORS."""
+"""Hardening at the HTTP layer: rate and size limits, malformed bodies, timeouts, security
+headers, masked unexpected errors, CORS. The GraphQL document limits are in ``graphql_limits``."""
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import logging
 import math
 import time
-from collections.abc import Callable, Iterator, Mapping
-from functools import partial
+from collections.abc import Mapping
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from strawberry.extensions import (
-    DisableIntrospection,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-    SchemaExtension,
-)
 
+from graph_service.auth import Authenticator
+from graph_service.errors import AuthenticationError
 from graph_service.logs import request_id_var
 from graph_service.settings import Settings
 
@@ -33,33 +27,6 @@ HSTS = "max-age=63072000; includeSubDomains"
 # Probes from the orchestrator must never be throttled into a restart.
 UNLIMITED_PATHS = frozenset({"/healthz", "/readyz"})
 MAX_TRACKED_KEYS = 10_000
-SUGGESTION = " Did you mean "
-
-
-class HideSuggestions(SchemaExtension):
-    """Cut graphql-core's "Did you mean …?" hints, which would reveal the schema."""
-
-    def on_operation(self) -> Iterator[None]:
-        """Strip suggestions from every error of the finished operation."""
-        yield
-        # graphql-core always appends the hint at the end of a message (did_you_mean), in
-        # validation and in variable coercion alike, so cutting there covers both.
-        for error in getattr(self.execution_context.result, "errors", None) or ():
-            error.message = error.message.split(SUGGESTION, 1)[0]
-
-
-def graphql_limits(settings: Settings) -> list[Callable[[], SchemaExtension]]:
-    """Depth, alias and token limits; no introspection and no suggestions in production."""
-    # Factories, not instances: strawberry builds extensions afresh for each operation, so
-    # that concurrent operations do not share one execution context.
-    limits: list[Callable[[], SchemaExtension]] = [
-        partial(MaxTokensLimiter, max_token_count=settings.graphql_max_tokens),
-        partial(QueryDepthLimiter, max_depth=settings.graphql_max_depth),
-        partial(MaxAliasesLimiter, max_alias_count=settings.graphql_max_aliases),
-    ]
-    if not settings.development:
-        limits += [DisableIntrospection, HideSuggestions]
-    return limits
 
 
 async def send_error(
@@ -122,31 +89,45 @@ class RateLimiter:
 
 
 class RateLimitMiddleware:
-    """429 with Retry-After past the per-token or per-IP rate (counted in this process)."""
+    """429 with Retry-After past the per-caller or per-IP rate (counted in this process)."""
 
     # The buckets live in memory: with several replicas each counts on its own, so the
     # effective limit is the setting times the replicas a balancer spreads a caller over.
 
-    def __init__(self, app: ASGIApp, *, per_token: int, per_ip: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, per_token: int, per_ip: int, authenticator: Authenticator
+    ) -> None:
         self.app = app
         self.per_token = RateLimiter(per_token) if per_token else None
         self.per_ip = RateLimiter(per_ip) if per_ip else None
+        self.authenticator = authenticator
+
+    def caller(self, authorization: str, client: str) -> str:
+        """The bucket of a request with this Authorization header: whom it verifies as."""
+        # Keyed on the verified principal, not the header's text: `bearer`, `BEARER` or a
+        # re-issued token of the same person would otherwise each start a fresh budget.
+        try:
+            principal = self.authenticator.authenticate(authorization)
+        except AuthenticationError:
+            return f"unverified:{client}"  # garbage tokens cannot buy fresh buckets
+        who = principal.member_id or principal.college_id or principal.subject
+        return f"{principal.role.value}:{who}"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Count the request, or refuse it."""
         if scope["type"] != "http" or scope["path"] in UNLIMITED_PATHS:
             await self.app(scope, receive, send)
             return
+        # uvicorn puts the X-Forwarded-For client here for trusted proxies only
+        # (FORWARDED_ALLOW_IPS), so a caller cannot pick its own address.
+        address = scope.get("client")
+        client = address[0] if address else "unknown"
         checks: list[tuple[RateLimiter, str]] = []
         if self.per_ip:
-            # uvicorn puts the X-Forwarded-For client here for trusted proxies only
-            # (FORWARDED_ALLOW_IPS), so a caller cannot pick its own address.
-            client = scope.get("client")
-            checks.append((self.per_ip, client[0] if client else "unknown"))
+            checks.append((self.per_ip, client))
         authorization = Headers(scope=scope).get("authorization")
         if self.per_token and authorization:
-            # A digest, so that no token is kept in memory.
-            checks.append((self.per_token, hashlib.sha256(authorization.encode()).hexdigest()))
+            checks.append((self.per_token, self.caller(authorization, client)))
         now = time.monotonic()
         wait = max((limiter.wait(key, now) for limiter, key in checks), default=0.0)
         if wait > 0:
@@ -208,6 +189,75 @@ class BodySizeLimitMiddleware:
             await self._refuse(send)
 
 
+_MEMBERS = {"query": str, "operationName": str, "variables": dict, "extensions": dict}
+
+
+def malformed(body: bytes) -> str | None:
+    """Why a body is no GraphQL request (None: a JSON object that strawberry can take)."""
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        return "The request body is not UTF-8"
+    except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
+        return "The request body is not valid JSON"
+    if isinstance(data, list):
+        return "Batching is not enabled: send one operation as a JSON object"
+    if not isinstance(data, dict):
+        return 'The request body must be a JSON object such as {"query": "{ me { role } }"}'
+    for name, kind in _MEMBERS.items():
+        if data.get(name) is not None and not isinstance(data[name], kind):
+            return f"{name!r} must be {'a string' if kind is str else 'an object'} or null"
+    if not data.get("query"):
+        return "The request has no 'query'"
+    return None
+
+
+class MalformedBodyMiddleware:
+    """400 with a GraphQL-shaped JSON body for a JSON POST to a path that is no operation."""
+
+    # Before strawberry, which answers such bodies with a 500 (a string, a number, null,
+    # bytes that are not UTF-8) or a text/plain 400 without the request id. It then reads
+    # the same bytes again from `replayed`.
+
+    def __init__(self, app: ASGIApp, *, path: str) -> None:
+        self.app = app
+        self.path = path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Read and check the body of a JSON POST to the GraphQL path; pass the rest on."""
+        if not self._applies(scope):
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away: nobody to answer
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        problem = malformed(body)
+        if problem is not None:
+            await send_error(send, 400, problem, "BAD_REQUEST")
+            return
+        pending = [body]
+
+        async def replayed() -> Message:
+            if pending:
+                return {"type": "http.request", "body": pending.pop(), "more_body": False}
+            return await receive()  # then wait on the client as before (a disconnect)
+
+        await self.app(scope, replayed, send)
+
+    def _applies(self, scope: Scope) -> bool:
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != self.path:
+            return False
+        media_type = Headers(scope=scope).get("content-type", "").partition(";")[0]
+        # Other media types are refused by the view with a 415 of its own.
+        return media_type.strip().lower() == "application/json"
+
+
 class RequestTimeoutMiddleware:
     """504 with a JSON body when a request has not begun its answer within the time allowed."""
 
@@ -242,19 +292,33 @@ class RequestTimeoutMiddleware:
             await send_error(send, 504, message, "TIMEOUT")
 
 
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": STRICT_CSP,
+    # GraphQL answers carry health data: no cache, shared or private, may keep them.
+    "Cache-Control": "no-store",
+}
+
+
+async def send_unexpected(send: Send, error: BaseException, path: str) -> None:
+    """Log an unhandled exception with its traceback, and answer a masked JSON 500."""
+    log.error(
+        "unexpected error in %s",
+        path,
+        exc_info=(type(error), error, error.__traceback__),
+        extra={"request_id": request_id_var.get()},
+    )
+    await send_error(send, 500, "Unexpected error", "INTERNAL_SERVER_ERROR")
+
+
 class SecurityHeadersMiddleware:
-    """Security headers on every response; a response's own CSP (GraphiQL's) is kept."""
+    """Security headers on every response, a JSON 500 included; a response's own CSP is kept."""
 
     def __init__(self, app: ASGIApp, *, production: bool) -> None:
         self.app = app
-        self.headers = {
-            "X-Content-Type-Options": "nosniff",
-            "X-Frame-Options": "DENY",
-            "Referrer-Policy": "no-referrer",
-            "Content-Security-Policy": STRICT_CSP,
-            # GraphQL answers carry health data: no cache, shared or private, may keep them.
-            "Cache-Control": "no-store",
-        }
+        self.headers = dict(SECURITY_HEADERS)
         if production:  # only production is served over HTTPS (behind its proxy)
             self.headers["Strict-Transport-Security"] = HSTS
 
@@ -264,17 +328,30 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
 
+        started = False
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = MutableHeaders(scope=message)
                 for name, value in self.headers.items():
                     headers.setdefault(name, value)
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception as error:
+            # Here rather than in Starlette's outermost handler, whose 500 is plain text
+            # without these headers or the request id to quote.
+            if started:
+                raise
+            await send_unexpected(send_with_headers, error, scope["path"])
 
 
-def hardening_middleware(settings: Settings) -> list[Middleware]:
+def hardening_middleware(
+    settings: Settings, authenticator: Authenticator | None = None
+) -> list[Middleware]:
     """The hardening middleware for these settings, outermost first."""
     stack = [Middleware(SecurityHeadersMiddleware, production=not settings.development)]
     if settings.cors_origins:  # closed unless configured: no header means browsers refuse
@@ -294,7 +371,9 @@ def hardening_middleware(settings: Settings) -> list[Middleware]:
             RateLimitMiddleware,
             per_token=settings.rate_limit_per_minute,
             per_ip=settings.ip_rate_limit_per_minute,
+            authenticator=authenticator or Authenticator.from_settings(settings),
         ),
         Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes),
         Middleware(RequestTimeoutMiddleware, seconds=settings.request_timeout),
+        Middleware(MalformedBodyMiddleware, path="/graphql"),
     ]

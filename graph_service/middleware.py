@@ -10,6 +10,7 @@ import uuid
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from graph_service.hardening import SECURITY_HEADERS, send_unexpected
 from graph_service.logs import request_id_var
 
 log = logging.getLogger("graph_service.request")
@@ -34,16 +35,27 @@ class RequestLogMiddleware:
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500
+        responded = False
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, responded
             if message["type"] == "http.response.start":
-                status = message["status"]
-                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
+                status, responded = message["status"], True
+                headers = MutableHeaders(scope=message)
+                headers[REQUEST_ID_HEADER] = request_id
+                if status == 500:  # the last resort below sets no headers of its own
+                    for name, value in SECURITY_HEADERS.items():
+                        headers.setdefault(name, value)
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception as error:
+            # The hardening middleware answers most failures; this catches what fails
+            # around it, so that no answer is Starlette's plain-text 500 without an id.
+            if responded:
+                raise
+            await send_unexpected(send_with_id, error, scope["path"])
         finally:
             log.info(
                 "%s %s %s",

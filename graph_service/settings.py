@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     env: Literal["development", "production"] = "development"
     auth_secret: SecretStr | None = None
     auth_public_key: str | None = Field(default=None, description="PEM key to accept RS256")
+    auth_issuer: str | None = Field(default=None, description="required `iss` of tokens")
+    auth_audience: str | None = Field(default=None, description="required in tokens' `aud`")
+    auth_max_token_hours: float = Field(
+        default=720, gt=0, le=24 * 366, description="longest token lifetime accepted"
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -42,6 +47,7 @@ class Settings(BaseSettings):
     graphql_max_depth: int = Field(default=10, ge=1, le=100)
     graphql_max_aliases: int = Field(default=15, ge=0, le=1000)
     graphql_max_tokens: int = Field(default=2000, ge=10, le=100_000)
+    graphql_max_fields: int = Field(default=300, ge=1, le=100_000)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=16 * 1024 * 1024)
     request_timeout: float = Field(default=30.0, gt=0, description="seconds per request")
     rate_limit_per_minute: int = Field(default=600, ge=0, description="per token; 0: off")
@@ -57,7 +63,15 @@ class Settings(BaseSettings):
         default_factory=list, description="comma-separated origins; empty: CORS closed"
     )
 
-    @field_validator("graph_uri", "graph_database", "auth_public_key", "public_url", mode="before")
+    @field_validator(
+        "graph_uri",
+        "graph_database",
+        "auth_public_key",
+        "auth_issuer",
+        "auth_audience",
+        "public_url",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -29,6 +29,9 @@ SETTINGS = frozenset(name.upper() for name in Settings.model_fields)
 SAFE_DEFAULTS = frozenset(
     {
         "AUTH_PUBLIC_KEY",
+        "AUTH_ISSUER",
+        "AUTH_AUDIENCE",
+        "AUTH_MAX_TOKEN_HOURS",
         "LOG_LEVEL",
         "ENGINE_START_TIMEOUT",
         "QUERY_TIMEOUT",
@@ -36,6 +39,7 @@ SAFE_DEFAULTS = frozenset(
         "GRAPHQL_MAX_DEPTH",
         "GRAPHQL_MAX_ALIASES",
         "GRAPHQL_MAX_TOKENS",
+        "GRAPHQL_MAX_FIELDS",
         "MAX_BODY_BYTES",
         "REQUEST_TIMEOUT",
         "RATE_LIMIT_PER_MINUTE",

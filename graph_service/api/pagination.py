@@ -13,6 +13,9 @@ from graph_service.services.validation import PAGE_MAX
 
 NodeT = TypeVar("NodeT")
 DEFAULT_PAGE = 20
+# No list comes near a million items; a larger offset is a forged cursor, and the engine
+# fails on offsets past its integer range instead of answering with an empty page.
+MAX_OFFSET = 10**6
 
 
 def offset_cursor(offset: int) -> str:
@@ -29,7 +32,10 @@ def page_window(first: int | None, after: str | None) -> tuple[int, int]:
         return 0, limit
     try:
         kind, _, number = base64.b64decode(after, validate=True).decode().partition(":")
-        if kind != "offset" or not number.isdigit():
+        # isascii: only the digits offset_cursor writes (isdigit also takes '٣' and '²').
+        if kind != "offset" or not (number.isascii() and number.isdigit()):
+            raise ValueError(after)
+        if len(number) > len(str(MAX_OFFSET)) or int(number) >= MAX_OFFSET:
             raise ValueError(after)
     except (binascii.Error, UnicodeError, ValueError):
         raise InvalidInput("after is not a cursor from this list") from None

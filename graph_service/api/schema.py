@@ -21,7 +21,7 @@ from graph_service.api.types import (
     MemberType,
     TieType,
 )
-from graph_service.hardening import graphql_limits
+from graph_service.graphql_limits import graphql_limits
 from graph_service.settings import Settings
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 import typer
@@ -15,6 +16,8 @@ from graph_service.ids import from_global_id
 from graph_service.services import Services
 from graph_service.services.signin import SigninLink
 from graph_service.settings import Settings
+from graph_service.store.colleges import colleges_by_ids
+from graph_service.store.members import members_by_ids
 from graph_service.web.links import signin_url
 
 # The command line runs with the operator's authority; the trail names it as such.
@@ -31,11 +34,20 @@ def token(
     subject: Annotated[
         str | None, typer.Option(help="Who holds the token (named in the audit trail).")
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Issue without checking that the member or college exists."),
+    ] = False,
 ) -> None:
     """Print a bearer token (on the last line) for the given role."""
     settings = settings_or_exit()
     try:
         seconds = parse_ttl(ttl)
+        if seconds > settings.auth_max_token_hours * 3600:
+            raise ValueError(
+                f"the service accepts tokens of at most {settings.auth_max_token_hours:g} h "
+                "(AUTH_MAX_TOKEN_HOURS): choose a shorter --ttl"
+            )
         value = issue_token(
             signing_secret(settings),
             role,
@@ -43,12 +55,50 @@ def token(
             college_id=college,
             ttl_seconds=seconds,
             subject=subject,
+            issuer=settings.auth_issuer,
+            audience=settings.auth_audience,
         )
     except (ValueError, GraphServiceError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
+    if not force and (member is not None or college is not None):
+        _check_exists(settings, member, college)
     err.print(f"{role.value} token, valid {ttl}; send it as 'Authorization: Bearer <token>':")
     print(value)
+
+
+async def _missing(settings: Settings, member: str | None, college: str | None) -> str | None:
+    """What the token would name that the graph does not hold (None: all of it exists)."""
+    async with open_graph(settings, share_running=True) as graph:
+        if member is not None:
+            member_id = from_global_id(member, "Member")
+            if member_id not in await members_by_ids(graph.store, [member_id]):
+                return f"no such member: {member}"
+        if college is not None:
+            college_id = from_global_id(college, "College")
+            if college_id not in await colleges_by_ids(graph.store, [college_id]):
+                return f"no such college: {college}"
+    return None
+
+
+def _check_exists(settings: Settings, member: str | None, college: str | None) -> None:
+    """End with code 2 unless the member or college the token names is in the graph."""
+    # A token for an id that does not exist would pass every check and see nothing:
+    # more likely a typo, or an id copied from another deployment.
+    try:
+        missing = asyncio.run(_missing(settings, member, college))
+    except GraphServiceError as exc:
+        err.print(
+            f"[red]error:[/red] cannot check the id against the graph ({exc}); "
+            "add --force to issue the token anyway"
+        )
+        raise typer.Exit(2) from None
+    if missing is not None:
+        err.print(
+            f"[red]error:[/red] {missing} in the graph at hand "
+            "(--force issues the token anyway, e.g. for another deployment's graph)"
+        )
+        raise typer.Exit(2)
 
 
 async def _signin_link(
