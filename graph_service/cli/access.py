@@ -16,8 +16,6 @@ from graph_service.ids import from_global_id
 from graph_service.services import Services
 from graph_service.services.signin import SigninLink
 from graph_service.settings import Settings
-from graph_service.store.colleges import colleges_by_ids
-from graph_service.store.members import members_by_ids
 from graph_service.web.links import signin_url
 
 # The command line runs with the operator's authority; the trail names it as such.
@@ -70,13 +68,14 @@ def token(
 async def _missing(settings: Settings, member: str | None, college: str | None) -> str | None:
     """What the token would name that the graph does not hold (None: all of it exists)."""
     async with open_graph(settings, share_running=True) as graph:
+        services = Services.for_settings(graph.store, settings)
         if member is not None:
             member_id = from_global_id(member, "Member")
-            if member_id not in await members_by_ids(graph.store, [member_id]):
+            if member_id not in await services.members.by_ids([member_id]):
                 return f"no such member: {member}"
         if college is not None:
             college_id = from_global_id(college, "College")
-            if college_id not in await colleges_by_ids(graph.store, [college_id]):
+            if college_id not in await services.colleges.by_ids([college_id]):
                 return f"no such college: {college}"
     return None
 
