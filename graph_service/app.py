@@ -24,6 +24,7 @@ from graph_service.services import Services
 from graph_service.settings import Settings, get_settings
 from graph_service.store import Store
 from graph_service.store.admin import count_nodes
+from graph_service.store.health import HealthMonitor
 from graph_service.web.links import signin_url
 from graph_service.web.routes import web_routes
 from loaders.demo import load_demo
@@ -31,13 +32,21 @@ from loaders.demo import load_demo
 log = logging.getLogger(__name__)
 
 READINESS_TIMEOUT = 3.0
+HOUSEKEEPING_SECONDS = 3600.0
 # Who the link printed at a development start is made by, and for.
 DEVELOPER = Principal(Role.COORDINATOR, subject="cli:serve")
 DEVELOPER_SUBJECT = "coordinator:developer"
 
 
 async def healthz(request: Request) -> JSONResponse:
-    """The process is alive."""
+    """The process can serve: 503 once the graph has been unreachable past the grace period."""
+    # Short outages are the supervisor's to mend (readyz says 503 at once); a longer one
+    # means this process cannot recover by itself, and the orchestrator should restart it.
+    store = getattr(request.app.state, "store", None)
+    settings = request.app.state.settings
+    if store is not None and store.health.down_for() > settings.health_grace_seconds:
+        reason = f"the graph has been unreachable for {store.health.down_for():.0f} s"
+        return JSONResponse({"status": "failing", "reason": reason}, status_code=503)
     return JSONResponse({"status": "ok"})
 
 
@@ -87,6 +96,19 @@ async def print_signin_link(settings: Settings, services: Services) -> None:
     )
 
 
+async def keep_house(services: Services) -> None:
+    """Hourly: delete the responses kept for idempotency keys past their time."""
+    while True:
+        try:
+            deleted = await services.idempotency.purge_expired()
+        except GraphServiceError as exc:
+            log.warning("housekeeping skipped: %s", exc)
+        else:
+            if deleted:
+                log.info("expired idempotency keys deleted", extra={"deleted": deleted})
+        await asyncio.sleep(HOUSEKEEPING_SECONDS)
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     """The application for these settings (read from the environment when omitted)."""
     settings = settings or get_settings()
@@ -104,13 +126,26 @@ def create_app(settings: Settings | None = None) -> Starlette:
             if settings.development:
                 await print_signin_link(settings, app.state.services)
             log.info("service ready", extra={"graph": graph.uri, "env": settings.env})
+            monitor = HealthMonitor(graph.store.health, graph.store.ping)
+            monitor.start()
+            housekeeping = asyncio.create_task(keep_house(app.state.services))
+            security_events = asyncio.create_task(app.state.services.security.run())
             try:
                 yield
             finally:
+                housekeeping.cancel()
+                security_events.cancel()
+                await app.state.services.security.close()  # refusals still counted in memory
+                await monitor.stop()
                 app.state.store = None
                 log.info("service stopping")
 
-    graphql = GraphQLView(build_schema(settings), authenticator, ide=settings.development)
+    graphql = GraphQLView(
+        build_schema(settings),
+        authenticator,
+        ide=settings.development,
+        query_timeout=settings.query_timeout,
+    )
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),

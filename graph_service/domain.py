@@ -174,6 +174,8 @@ class Tie:
     since: str
     ended_at: str | None
     reciprocal: bool
+    # False while a member supporter has not accepted: INVITED, DECLINED, or ended unanswered.
+    accepted: bool = True
 
 
 @dataclass(frozen=True)
@@ -254,7 +256,8 @@ class AuditEvent:
     actor_role: str
     action: str
     target_id: str
-    request_id: str
+    request_id: str  # the server's id of the request, never the caller's
+    client_request_id: str | None = None  # the caller's own X-Request-ID, when valid
 
 
 @dataclass(frozen=True)

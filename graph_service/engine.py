@@ -82,6 +82,9 @@ class EmbeddedEngine:
         self._process: subprocess.Popen[bytes] | None = None
         self._lock: IO[str] | None = None
         self._purging = threading.Lock()
+        # Held while the process is swapped, so a restart and a stop never interleave.
+        self._lifecycle = threading.RLock()
+        self.stopping = False
 
     @property
     def log_path(self) -> Path:
@@ -121,6 +124,7 @@ class EmbeddedEngine:
         """Start the engine and wait until it serves Bolt and has the database."""
         if self.running:
             return
+        self.stopping = False
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._lock = self._lock_folder()
         try:
@@ -134,9 +138,33 @@ class EmbeddedEngine:
         _RUNNING[self.bolt_port] = self
         log.info("embedded engine ready", extra={"bolt": self.bolt_uri, "data": str(self.root)})
 
+    def wait(self) -> int | None:
+        """Block until the engine process exits and return its code (None when none runs)."""
+        process = self._process
+        return None if process is None else process.wait()
+
+    def restart(self) -> None:
+        """Start the engine again after it died: same data, same ports, so clients reconnect."""
+        with self._lifecycle:
+            if self.stopping or self.running or self._lock is None:
+                return
+            began = time.monotonic()
+            self._launch(keep_ports=True)
+            try:
+                self._wait_ready()
+            except EngineStartError:
+                if self._process is not None and self._process.poll() is None:
+                    self._process.kill()
+                    self._process.wait()
+                raise
+        took = time.monotonic() - began
+        log.warning("embedded engine restarted in %.1f s", took, extra={"bolt": self.bolt_uri})
+
     def stop(self) -> None:
         """Stop the engine: SIGTERM, then SIGKILL after the grace period."""
-        process, self._process = self._process, None
+        self.stopping = True
+        with self._lifecycle:
+            process, self._process = self._process, None
         if _RUNNING.get(self.bolt_port) is self:
             del _RUNNING[self.bolt_port]
         if process is not None and process.poll() is None:
@@ -147,6 +175,8 @@ class EmbeddedEngine:
                 log.warning("embedded engine ignored SIGTERM; killing it")
                 process.kill()
                 process.wait()
+        elif process is not None:
+            process.wait()  # reap a process that died on its own
         with contextlib.suppress(FileNotFoundError):
             (self.root / "endpoint.json").unlink()
         if self._lock is not None:
@@ -244,8 +274,9 @@ class EmbeddedEngine:
             "com.arcadedb.server.ArcadeDBServer",
         ]
 
-    def _launch(self) -> None:
-        self.bolt_port, self.http_port = _free_port(), _free_port()
+    def _launch(self, *, keep_ports: bool = False) -> None:
+        if not keep_ports:
+            self.bolt_port, self.http_port = _free_port(), _free_port()
         command = self._command()
         assert self._lock is not None
         with self.log_path.open("ab") as output:

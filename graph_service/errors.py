@@ -6,13 +6,15 @@
     │   ├── EngineStartError    it did not start or become ready (names the log file)
     │   └── EngineLockedError   another process already uses the data folder
     ├── StoreError              the graph store (driver errors are mapped to these)
-    │   ├── GraphUnavailable    the graph server cannot be reached
+    │   ├── GraphUnavailable    the graph server cannot be reached (circuit open)
+    │   │   └── GraphTimeout    the graph did not answer before the request's deadline
     │   ├── ConstraintViolation a uniqueness constraint refused a write
     │   └── QueryFailed         the server refused or failed a query (a bug, not user input)
     └── ClientError             an expected failure shown to the API client with a code
         ├── AuthenticationError UNAUTHENTICATED: no valid bearer token
         ├── PermissionDenied    FORBIDDEN: the principal may not do this
-        └── InvalidInput        INVALID_INPUT: a query argument that cannot be used
+        ├── InvalidInput        INVALID_INPUT: a query argument that cannot be used
+        └── IdempotencyKeyReused IDEMPOTENCY_KEY_REUSED: one key sent with two requests
 
 Drivers' and libraries' own exceptions never cross `store` or `auth`: they are
 re-raised as one of these with the original chained as ``__cause__``.
@@ -47,6 +49,10 @@ class StoreError(GraphServiceError):
 
 class GraphUnavailable(StoreError):
     """The graph server cannot be reached."""
+
+
+class GraphTimeout(GraphUnavailable):
+    """The graph did not answer before the request's deadline."""
 
 
 class ConstraintViolation(StoreError):
@@ -84,3 +90,9 @@ class InvalidInput(ClientError):
     """INVALID_INPUT: an argument of a query cannot be used (mutations return userErrors)."""
 
     code = "INVALID_INPUT"
+
+
+class IdempotencyKeyReused(ClientError):
+    """An idempotency key already used for a different request."""
+
+    code = "IDEMPOTENCY_KEY_REUSED"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -12,6 +14,7 @@ from graph_service.errors import EngineLockedError
 from graph_service.settings import Settings
 from graph_service.store import Store
 from graph_service.store.migrations import apply_constraints
+from graph_service.supervisor import EngineSupervisor
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +26,7 @@ class Graph:
     store: Store
     engine: EmbeddedEngine | None
     uri: str
+    supervisor: EngineSupervisor | None = None
 
 
 def _start(engine: EmbeddedEngine) -> tuple[str, str, str]:
@@ -67,11 +71,23 @@ async def open_graph(
     store = Store.connect(
         uri, user, password, settings.database, query_timeout=settings.query_timeout
     )
+    supervisor = None
+    if engine is not None:
+        loop = asyncio.get_running_loop()
+
+        def report_down(reason: str) -> None:
+            with contextlib.suppress(RuntimeError):  # the loop is closing: nobody to tell
+                loop.call_soon_threadsafe(store.health.mark_down, reason)
+
+        supervisor = EngineSupervisor(engine, report_down)
+        supervisor.start()
     try:
         if migrate:
             await apply_constraints(store)
-        yield Graph(store=store, engine=engine, uri=uri)
+        yield Graph(store=store, engine=engine, uri=uri, supervisor=supervisor)
     finally:
         await store.close()
         if engine is not None:
             engine.stop()
+        if supervisor is not None:
+            supervisor.stop()

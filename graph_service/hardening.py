@@ -361,7 +361,7 @@ def hardening_middleware(
                 allow_origins=settings.cors_origins,
                 allow_methods=["POST"],
                 allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
-                expose_headers=["X-Request-ID", "Retry-After"],
+                expose_headers=["X-Request-ID", "X-Client-Request-ID", "Retry-After"],
                 max_age=600,
             )
         )

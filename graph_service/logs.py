@@ -10,6 +10,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+# The caller's own X-Request-ID, when it passed validation: logged beside ours, never instead.
+client_request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "client_request_id", default=None
+)
 
 # Attributes every LogRecord has; anything else was passed with `extra=` and is logged.
 _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
@@ -20,7 +24,7 @@ _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message, request id, extras."""
+    """One JSON object per line: time, level, logger, message, request ids, extras."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
@@ -30,6 +34,9 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
             "request_id": getattr(record, "request_id", None) or request_id_var.get(),
         }
+        client_request_id = client_request_id_var.get()
+        if client_request_id is not None:
+            entry["client_request_id"] = client_request_id
         entry.update({k: v for k, v in vars(record).items() if k not in _STANDARD})
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)

@@ -4,23 +4,39 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 import time
-import uuid
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graph_service.hardening import SECURITY_HEADERS, send_unexpected
-from graph_service.logs import request_id_var
+from graph_service.logs import client_request_id_var, request_id_var
 
 log = logging.getLogger("graph_service.request")
 
-_VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_VALID_CLIENT_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 REQUEST_ID_HEADER = "x-request-id"
+# The caller's own id is sent back under another name: X-Request-ID is always ours.
+CLIENT_REQUEST_ID_HEADER = "x-client-request-id"
+
+
+def new_request_id() -> str:
+    """A server-chosen request id: 32 random hex digits."""
+    return secrets.token_hex(16)
+
+
+def client_request_id(headers: list[tuple[bytes, bytes]]) -> str | None:
+    """The caller's X-Request-ID if it is at most 64 of [A-Za-z0-9._:-]; anything else: None."""
+    supplied = dict(headers).get(REQUEST_ID_HEADER.encode())
+    if supplied is None:
+        return None
+    text = supplied.decode("latin-1")
+    return text if _VALID_CLIENT_ID.fullmatch(text) else None
 
 
 class RequestLogMiddleware:
-    """Give each request an id (the caller's X-Request-ID if sane), echo it, log the outcome."""
+    """Give each request a server id, keep the caller's valid X-Request-ID apart, log it all."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -30,9 +46,12 @@ class RequestLogMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        supplied = dict(scope["headers"]).get(REQUEST_ID_HEADER.encode(), b"").decode("latin-1")
-        request_id = supplied if _VALID_ID.match(supplied) else uuid.uuid4().hex
+        # Ours, never the caller's: the audit trail and security events must not say
+        # what a caller chose. The caller's (valid) id is logged and echoed apart.
+        request_id = new_request_id()
+        client_id = client_request_id(scope["headers"])
         token = request_id_var.set(request_id)
+        client_token = client_request_id_var.set(client_id)
         started = time.perf_counter()
         status = 500
         responded = False
@@ -43,6 +62,8 @@ class RequestLogMiddleware:
                 status, responded = message["status"], True
                 headers = MutableHeaders(scope=message)
                 headers[REQUEST_ID_HEADER] = request_id
+                if client_id is not None:
+                    headers[CLIENT_REQUEST_ID_HEADER] = client_id
                 if status == 500:  # the last resort below sets no headers of its own
                     for name, value in SECURITY_HEADERS.items():
                         headers.setdefault(name, value)
@@ -69,4 +90,5 @@ class RequestLogMiddleware:
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                 },
             )
+            client_request_id_var.reset(client_token)
             request_id_var.reset(token)

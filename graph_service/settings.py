@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     engine_start_timeout: float = Field(default=60.0, gt=0)
     query_timeout: float = Field(default=10.0, gt=0)
+    health_grace_seconds: float = Field(
+        default=60.0, gt=0, description="graph unreachable this long: /healthz fails"
+    )
+    idempotency_key_hours: float = Field(default=24.0, gt=0, le=24 * 30)
     circle_max: int = Field(default=5, ge=1, le=50)
     graphql_max_depth: int = Field(default=10, ge=1, le=100)
     graphql_max_aliases: int = Field(default=15, ge=0, le=1000)
@@ -56,6 +60,12 @@ class Settings(BaseSettings):
         default=None, description="the address people open (sign-in links); default HOST:PORT"
     )
     signin_link_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    connect_code_minutes: int = Field(
+        default=24 * 60, ge=1, le=7 * 24 * 60, description="how long a connect code works"
+    )
+    invite_cooling_off_days: int = Field(
+        default=30, ge=0, le=365, description="days before a declined invitation may be repeated"
+    )
     coordinator_session_hours: float = Field(default=12, gt=0, le=24 * 30)
     college_session_hours: float = Field(default=12, gt=0, le=24 * 30)
     member_session_hours: float = Field(default=7 * 24, gt=0, le=24 * 90)

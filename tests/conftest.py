@@ -246,6 +246,22 @@ def register(as_coordinator: GraphQLClient) -> Callable[[str], Awaitable[str]]:
     return make
 
 
+CREATE_CONNECT_CODE = "mutation { createConnectCode { code expiresAt userErrors { code } } }"
+
+
+@pytest.fixture
+def connect_code(as_member: Callable[[str], GraphQLClient]) -> Callable[[str], Awaitable[str]]:
+    """Make a connect code as the member with this global id; returns the code as shown."""
+
+    async def make(member_id: str) -> str:
+        body = await as_member(member_id)(CREATE_CONNECT_CODE)
+        payload = body["data"]["createConnectCode"]  # type: ignore[index]
+        assert payload["userErrors"] == [], payload
+        return str(payload["code"])
+
+    return make
+
+
 @pytest.fixture
 def add_supporter(as_coordinator: GraphQLClient) -> Callable[..., Awaitable[dict[str, Any]]]:
     """Add a supporter as a coordinator; returns the addSupporter payload."""

@@ -95,7 +95,8 @@ async def test_member_supporter_is_invited_then_accepts_and_reciprocity(
     }  # type: ignore[index]
     again = await as_member(b)(RESPOND, tie=tie["id"], accept=False)
     assert again["data"]["respondToInvitation"]["userErrors"][0]["code"] == "NOT_PENDING"  # type: ignore[index]
-    # B names A back; once A accepts, both ties are reciprocal.
+    # B names A back (by id: A has B as an active supporter, so no connect code is needed);
+    # once A accepts, both ties are reciprocal.
     back = (await add_supporter(as_member(b), memberId=b, relation="PEER", supporterMemberId=a))[
         "tie"
     ]

@@ -74,6 +74,10 @@ def test_generated_operations_never_fail_unmasked(
         def check(operation: str) -> None:
             response = client.post("/graphql", json={"query": operation})
             assert response.status_code != 500, (operation, response.text)
+            if role == "member":
+                # The peer shares no tie with the member: nothing may name them (an invitation
+                # by id, a guessed connect code, ...).
+                assert "Fuzz Peer" not in response.text, operation
             body = response.json()
             for error in body.get("errors") or []:
                 code = (error.get("extensions") or {}).get("code")

@@ -29,6 +29,7 @@ class World:
     b_invites_c: str  # B -> C, INVITED
     b_c_help: str  # B helped C, recorded by a coordinator (B and C share no active tie)
     c_a_help: str  # C helped A, recorded by a coordinator
+    c_code: str  # a connect code C made (and gave A)
 
 
 async def _data(client: GraphQLClient, query: str, **variables: Any) -> Any:
@@ -42,6 +43,7 @@ async def world(
     as_coordinator: GraphQLClient,
     register: Callable[[str], Awaitable[str]],
     add_supporter: Callable[..., Awaitable[dict[str, Any]]],
+    connect_code: Callable[[str], Awaitable[str]],
 ) -> World:
     a, b, c = await register("Aoife"), await register("Brendan"), await register("Cathal")
     person = await add_supporter(memberId=a, relation="FAMILY", person={"displayName": "Mam"})
@@ -54,7 +56,8 @@ async def world(
     for giver, receiver in ((b, c), (c, a)):
         data = await _data(as_coordinator, record, f=giver, t=receiver, on=TODAY)
         helps.append(data["recordHelp"]["help"]["id"])
-    return World(a, b, c, person["tie"]["id"], b_a["tie"]["id"], b_c["tie"]["id"], *helps)
+    code = await connect_code(c)
+    return World(a, b, c, person["tie"]["id"], b_a["tie"]["id"], b_c["tie"]["id"], *helps, code)
 
 
 Q = {
@@ -130,9 +133,22 @@ Q = {
         ' person: {displayName: "Z"}}) { userErrors { code } } }',
         lambda w: {"id": w.a},
     ),
+    "create-connect-code": (
+        "mutation { createConnectCode { code userErrors { code } } }",
+        lambda w: {},
+    ),
+    "own-invite-with-code": (
+        "mutation($id: ID!, $code: String!) { addSupporter(input: {memberId: $id,"
+        " relation: PEER, connectCode: $code}) { userErrors { code } } }",
+        lambda w: {"id": w.a, "code": w.c_code},
+    ),
     "own-end": (
         "mutation($t: ID!) { endSupport(tieId: $t) { userErrors { code } } }",
         lambda w: {"t": w.a_person_tie},
+    ),
+    "security-events": (
+        "{ securityEvents(first: 5) { totalCount edges { node { kind reason count } } } }",
+        lambda w: {},
     ),
 }
 
@@ -156,6 +172,7 @@ MATRIX = [
             "confirm-others-help",
             "create-org",
             "nested-circle-of-supporter",
+            "security-events",
         )
     ],
     *[
@@ -166,6 +183,8 @@ MATRIX = [
             "own-end",
             "respond-mine",
             "confirm-my-help",
+            "create-connect-code",
+            "own-invite-with-code",
         )
     ],
     *[
@@ -184,6 +203,8 @@ MATRIX = [
             "record-others-help",
             "create-org",
             "nested-circle-of-supporter",
+            "security-events",
+            "own-invite-with-code",
         )
     ],
     *[
@@ -191,6 +212,7 @@ MATRIX = [
         for case in (
             "respond-mine",
             "confirm-my-help",
+            "create-connect-code",  # a code is the member's own act
         )
     ],
     *[
@@ -205,6 +227,9 @@ MATRIX = [
             "own-member",
             "respond-mine",
             "confirm-my-help",
+            "security-events",
+            "create-connect-code",
+            "own-invite-with-code",
         )
     ],
 ]

@@ -262,9 +262,11 @@ async def test_erasure_leaves_no_trace_but_pseudonymous_audit(
     as_member: Callable[[str], GraphQLClient],
     register: Register,
     add_supporter: Add,
+    connect_code: Callable[[str], Awaitable[str]],
     seeded: None,
 ) -> None:
     a, b = await register("Aoife Erased"), await register("Brendan")
+    await connect_code(a)  # never used: it must go with her
     await add_supporter(memberId=a, relation="FAMILY", person={"displayName": "Mam Only"})
     shared = await add_supporter(
         memberId=b, relation="FRIEND", person={"displayName": "Pal Of Brendan"}
@@ -327,6 +329,7 @@ async def test_erasure_leaves_no_trace_but_pseudonymous_audit(
     assert "Aoife" not in text and "Mam Only" not in text
     remaining = [r for r in rows if a in json.dumps(r)]
     assert remaining and all(r["labels"] == ["AuditEvent"] for r in remaining)
+    assert not [r for r in rows if "ConnectCode" in r["labels"]]
     actions = await _actions(as_coordinator, target=a)
     assert "member.erase" in actions
     again = await as_coordinator(

@@ -20,12 +20,15 @@ EXPECTED_CONSTRAINTS = {
     "college_id",
     "course_id",
     "audit_event_id",
+    "security_event_id",
     "wellness_tool_name",
     "member_ref",
     "signin_link_hash",
     "web_session_hash",
+    "idempotency_key_id",
+    "connect_code_hash",
 }
-EXPECTED_INDEXES = 3  # audit events by target and by actor, web sessions by member
+EXPECTED_INDEXES = 4  # audit events by target and by actor, web sessions and codes by member
 
 
 async def test_constraints_apply_twice_without_error(store: Store) -> None:

@@ -33,6 +33,12 @@ class AuditEventType:
     def target_id(self) -> str:
         return self.record.target_id
 
-    @strawberry.field(description="The request that did it; quote it to find the log lines.")
+    @strawberry.field(
+        description="The server's id of the request that did it; it finds the log lines."
+    )
     def request_id(self) -> str:
         return self.record.request_id
+
+    @strawberry.field(description="The caller's own X-Request-ID, if it sent a valid one.")
+    def client_request_id(self) -> str | None:
+        return self.record.client_request_id

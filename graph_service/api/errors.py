@@ -8,12 +8,14 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 from strawberry.types import ExecutionContext
 
-from graph_service.errors import ClientError
+from graph_service.errors import ClientError, GraphUnavailable
 from graph_service.logs import request_id_var
 
 log = logging.getLogger("graph_service.api")
 
 UNEXPECTED = "Unexpected error"
+UNEXPECTED_CODE = "INTERNAL_SERVER_ERROR"
+GRAPH_UNAVAILABLE = "GRAPH_UNAVAILABLE"
 
 
 def is_unexpected(error: GraphQLError) -> bool:
@@ -26,7 +28,10 @@ def is_unexpected(error: GraphQLError) -> bool:
 def log_errors(errors: list[GraphQLError], execution_context: ExecutionContext | None) -> None:
     """Log unexpected errors with their traceback; expected ones at debug level."""
     for error in errors:
-        if is_unexpected(error):
+        if isinstance(error.original_error, GraphUnavailable):
+            # Expected during an outage, which the store has already logged once.
+            log.info("graph unavailable in %s", ".".join(str(p) for p in error.path or ()))
+        elif is_unexpected(error):
             original = error.original_error
             assert original is not None
             log.error(
@@ -48,11 +53,17 @@ class MaskUnexpectedErrors(MaskErrors):
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         """The masked error: no message, no stack, only a code and the request id."""
+        # The view answers 503 for the whole operation when the graph was unavailable.
+        code = (
+            GRAPH_UNAVAILABLE
+            if isinstance(error.original_error, GraphUnavailable)
+            else UNEXPECTED_CODE
+        )
         return GraphQLError(
             message=self.error_message,
             nodes=error.nodes,
             source=error.source,
             positions=error.positions,
             path=error.path,
-            extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id_var.get()},
+            extensions={"code": code, "requestId": request_id_var.get()},
         )

@@ -11,6 +11,7 @@ from strawberry.types import Info
 from graph_service.api.context import Context
 from graph_service.api.payloads import (
     AddSupporterInput,
+    ConnectCodePayload,
     CreateOrganisationInput,
     HelpPayload,
     MemberPayload,
@@ -151,8 +152,22 @@ class Mutation:
                     organisation_id=_optional_id(
                         input.organisation_id, "Organisation", "organisationId"
                     ),
+                    connect_code=input.connect_code,
                 )
             )
+        )
+
+    @strawberry.mutation(
+        description="Make a connect code (members): whoever you give it to can invite you."
+    )
+    async def create_connect_code(self, info: Info[Context, None]) -> ConnectCodePayload:
+        ctx = info.context
+        outcome = await ctx.services.connect_codes.create(ctx.principal)
+        made = outcome.value
+        return ConnectCodePayload(
+            code=made.code if made else None,
+            expires_at=made.expires_at if made else None,
+            user_errors=UserErrorType.list_of(outcome.errors),
         )
 
     @strawberry.mutation(description="Accept or decline being named a supporter.")

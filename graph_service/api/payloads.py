@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import strawberry
 
@@ -49,6 +49,16 @@ class HelpPayload:
     user_errors: list[UserErrorType]
 
 
+@strawberry.type(description="A new connect code: give it to the member who will invite you.")
+class ConnectCodePayload:
+    code: str | None = strawberry.field(
+        description="Shown once, as XXXX-XXXX; works once, until expiresAt. "
+        "It replaces your older codes."
+    )
+    expires_at: datetime | None
+    user_errors: list[UserErrorType]
+
+
 @strawberry.type
 class OrganisationPayload:
     organisation: OrganisationType | None
@@ -72,11 +82,22 @@ class NewPersonInput:
     display_name: str
 
 
-@strawberry.input(description="Give exactly one of supporterMemberId, person, organisationId.")
+@strawberry.input(
+    description="Give exactly one of supporterMemberId, connectCode, person, organisationId."
+)
 class AddSupporterInput:
     member_id: strawberry.ID
     relation: Relation
-    supporter_member_id: strawberry.ID | None = None
+    supporter_member_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="A member to invite: coordinators name anyone; a member names only "
+        "someone who has them as an active supporter already (else: use connectCode).",
+    )
+    connect_code: str | None = strawberry.field(
+        default=None,
+        description="The connect code the member to invite made and gave you "
+        "(e.g. KXR4-9TQM; any case, dash and spaces optional).",
+    )
     person: NewPersonInput | None = None
     organisation_id: strawberry.ID | None = None
 

@@ -12,6 +12,7 @@ from graph_service.api.college_resolvers import CollegeMutation, CollegeQuery
 from graph_service.api.errors import MaskUnexpectedErrors, log_errors
 from graph_service.api.mutations import Mutation
 from graph_service.api.queries import Query
+from graph_service.api.security_types import SecurityQuery
 from graph_service.api.supporter_types import OrganisationType, PersonType
 from graph_service.api.types import (
     CollegeType,
@@ -40,7 +41,7 @@ def build_schema(settings: Settings | None = None) -> Schema:
     # model_construct: the defaults, without reading (and failing on) the environment.
     settings = settings or Settings.model_construct()
     return Schema(
-        query=merge_types("Query", (Query, CollegeQuery, AnalysisQuery)),
+        query=merge_types("Query", (Query, CollegeQuery, AnalysisQuery, SecurityQuery)),
         mutation=merge_types("Mutation", (Mutation, CollegeMutation)),
         types=[
             MemberType,

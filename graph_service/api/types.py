@@ -36,7 +36,7 @@ from graph_service.domain import (
     TieStatus,
 )
 from graph_service.ids import to_global_id
-from graph_service.services import access
+from graph_service.services import access, invitations
 
 strawberry.enum(Relation, description="What a supporter is to the member.")
 strawberry.enum(TieStatus, description="INVITED awaits the named member's answer.")
@@ -140,9 +140,16 @@ class TieType(Node):
     def member(self) -> MemberType:
         return MemberType.ref(self.record.member_id, self.record.member_name)
 
+    @strawberry.field(
+        description="True while the supporter is a member who has not accepted, and you are "
+        "not them: their name shows as 'Invited member' until they accept."
+    )
+    def supporter_name_withheld(self, info: Info[Context, None]) -> bool:
+        return invitations.withheld(info.context.principal, self.record)
+
     @strawberry.field
     async def supporter(self, info: Info[Context, None]) -> SupporterType:
-        supporter = self.record.supporter
+        supporter = invitations.as_seen_by(info.context.principal, self.record).supporter
         if supporter.kind is SupporterKind.MEMBER:
             return MemberType.ref(supporter.id, supporter.name)
         if supporter.kind is SupporterKind.PERSON:

@@ -2,48 +2,50 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
+import json
 import re
+from dataclasses import dataclass
+from typing import Any
 
+from cross_web import AsyncHTTPRequestAdapter
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionResult
+from strawberry.types.execution import SubscriptionExecutionResult
 
 from graph_service.api.context import Context
+from graph_service.api.errors import GRAPH_UNAVAILABLE, UNEXPECTED_CODE
+from graph_service.api.ide import (
+    ide_content_security_policy,
+    self_hosted_ide,
+    wants_ide_page,
+)
 from graph_service.api.loaders import Loaders
+from graph_service.api.refusals import note_refused_fields, note_unauthenticated
 from graph_service.api.schema import Schema
 from graph_service.auth import Authenticator
-from graph_service.errors import AuthenticationError
+from graph_service.errors import (
+    AuthenticationError,
+    ClientError,
+    ConstraintViolation,
+    GraphUnavailable,
+    IdempotencyKeyReused,
+)
 from graph_service.logs import request_id_var
+from graph_service.services import deadline
+from graph_service.services.idempotency import Key, request_fingerprint
 
 JSON = "application/json"
-_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
-
-# Where graph_service/web/static/graphiql is served (see its LICENSES.txt for the versions).
-IDE_ASSETS_URL = "/static/graphiql"
-_UNPKG = "https://unpkg.com"
-_IDE_ASSETS = {
-    f"{_UNPKG}/react@18.2.0/umd/react.production.min.js": "react.production.min.js",
-    f"{_UNPKG}/react-dom@18.2.0/umd/react-dom.production.min.js": "react-dom.production.min.js",
-    f"{_UNPKG}/js-cookie@3.0.5/dist/js.cookie.min.js": "js.cookie.min.js",
-    f"{_UNPKG}/graphiql@3.8.3/graphiql.min.css": "graphiql.min.css",
-    f"{_UNPKG}/graphiql@3.8.3/graphiql.min.js": "graphiql.min.js",
-    f"{_UNPKG}/@graphiql/plugin-explorer@1.0.2/dist/style.css": "plugin-explorer.css",
-    f"{_UNPKG}/@graphiql/plugin-explorer@1.0.2/dist/index.umd.js": "plugin-explorer.umd.js",
-}
-
-
-def _wants_ide_page(request: Request) -> bool:
-    return (
-        request.method == "GET"
-        and "query" not in request.query_params
-        and "text/html" in request.headers.get("accept", "")
-    )
+IDEMPOTENCY_HEADER = "idempotency-key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+RETRY_AFTER_SECONDS = 2
+# Enough to tell a document that may hold a mutation: a false positive only costs a write
+# transaction for a read.
+_MUTATION = re.compile(r"\bmutation\b")
 
 
 def unauthenticated(error: AuthenticationError) -> JSONResponse:
@@ -52,40 +54,55 @@ def unauthenticated(error: AuthenticationError) -> JSONResponse:
     return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": "Bearer"})
 
 
-def ide_content_security_policy(html: str) -> str:
-    """A policy for the GraphiQL page: this service's own files, its inline script by hash."""
-    hashes = " ".join(
-        f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'"
-        for s in _INLINE_SCRIPT.findall(html)
-    )
-    return "; ".join(
-        [
-            "default-src 'none'",
-            f"script-src 'self' {hashes}",
-            # GraphiQL's editor sets inline styles; its fonts are data: URIs in its stylesheet.
-            "style-src 'self' 'unsafe-inline'",
-            "font-src 'self' data:",
-            "img-src 'self' data:",
-            "connect-src 'self'",
-            "frame-ancestors 'none'",
-            "base-uri 'none'",
-            "form-action 'none'",
-        ]
-    )
-
-
-def self_hosted_ide(html: str) -> str:
-    """Strawberry's GraphiQL page, loading its scripts and styles from this service."""
-    # Offline use, and no third party learns who opens the IDE of a health-data service. The
-    # files are byte-identical to the CDN's, so the page's integrity hashes still hold.
-    for remote, local in _IDE_ASSETS.items():
-        html = html.replace(remote, f"{IDE_ASSETS_URL}/{local}")
-    return html
-
-
 def _graphql_error(message: str, code: str, status: int, **headers: str) -> JSONResponse:
     body = {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+def graph_unavailable() -> JSONResponse:
+    """503 while the graph cannot be reached: the same masked body for every operation."""
+    body = {
+        "data": None,
+        "errors": [
+            {
+                "message": "The graph is not available just now; try again shortly",
+                "extensions": {"code": GRAPH_UNAVAILABLE, "requestId": request_id_var.get()},
+            }
+        ],
+    }
+    return JSONResponse(body, status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
+def _codes(result: ExecutionResult) -> set[str]:
+    return {str((error.extensions or {}).get("code")) for error in result.errors or ()}
+
+
+class _Answer(Exception):
+    """A response settled while executing (kept for a key, or a replay): sent as it is."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__("answer")
+        self.response = response
+
+
+class _RolledBack(Exception):
+    """An unexpected error in a mutation: its transaction must not commit."""
+
+    def __init__(self, result: ExecutionResult) -> None:
+        super().__init__("rolled back")
+        self.result = result
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """A keyed mutation's response: just kept, or found from an earlier request."""
+
+    text: str
+    replayed: bool
+
+    def response(self) -> Response:
+        headers = {REPLAYED_HEADER: "true"} if self.replayed else {}
+        return Response(self.text, media_type=JSON, headers=headers)
 
 
 def refuse_transport(request: Request) -> JSONResponse | None:
@@ -109,7 +126,14 @@ def refuse_transport(request: Request) -> JSONResponse | None:
 class GraphQLView(GraphQL[Context, None]):
     """Strawberry's ASGI view, with every operation authenticated first."""
 
-    def __init__(self, schema: Schema, authenticator: Authenticator, *, ide: bool) -> None:
+    def __init__(
+        self,
+        schema: Schema,
+        authenticator: Authenticator,
+        *,
+        ide: bool,
+        query_timeout: float = 10.0,
+    ) -> None:
         super().__init__(
             schema,
             graphql_ide="graphiql" if ide else None,
@@ -118,6 +142,7 @@ class GraphQLView(GraphQL[Context, None]):
         )
         self.authenticator = authenticator
         self.ide = ide
+        self.query_timeout = query_timeout
         self.ide_csp = ide_content_security_policy(self.graphql_ide_html) if ide else ""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -126,10 +151,11 @@ class GraphQLView(GraphQL[Context, None]):
             await WebSocket(scope, receive, send).close(code=1003)
             return
         request = Request(scope, receive)
-        if not (self.ide and _wants_ide_page(request)):
+        if not (self.ide and wants_ide_page(request)):
             try:
                 principal = self.authenticator.authenticate(request.headers.get("authorization"))
             except AuthenticationError as error:
+                note_unauthenticated(request, error)  # counted in memory: no I/O, never raises
                 await unauthenticated(error)(scope, receive, send)
                 return
             scope.setdefault("state", {})["principal"] = principal
@@ -137,7 +163,18 @@ class GraphQLView(GraphQL[Context, None]):
             if refusal is not None:
                 await refusal(scope, receive, send)
                 return
-        await super().__call__(scope, receive, send)
+        # One deadline for all the graph work of the operation, retries included.
+        with deadline(self.query_timeout):
+            try:
+                await super().__call__(scope, receive, send)
+            except _Answer as answer:
+                await answer.response(scope, receive, send)
+            except GraphUnavailable:
+                await graph_unavailable()(scope, receive, send)
+            except IdempotencyKeyReused as error:
+                await _graphql_error(str(error), error.code, 422)(scope, receive, send)
+            except ClientError as error:
+                await _graphql_error(str(error), error.code, 400)(scope, receive, send)
 
     @property
     def graphql_ide_html(self) -> str:
@@ -169,4 +206,89 @@ class GraphQLView(GraphQL[Context, None]):
     ) -> GraphQLHTTPResponse:
         """Append the request's audited reads before the data goes out."""
         await request.app.state.services.audit.flush_reads()
+        note_refused_fields(request, result.errors)  # FORBIDDEN fields as security events
         return await super().process_result(request, result)
+
+    async def execute_operation(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        request_data: GraphQLRequestData | list[GraphQLRequestData],
+        context: Context,
+        root_value: None,
+        sub_response: Response,
+    ) -> ExecutionResult | list[ExecutionResult] | SubscriptionExecutionResult:
+        """Run a mutation as one transaction (with its key, if sent); 503 when the graph is down."""
+
+        async def execute() -> ExecutionResult:
+            result = await super(GraphQLView, self).execute_operation(
+                request, request_adapter, request_data, context, root_value, sub_response
+            )
+            assert isinstance(result, ExecutionResult)
+            return result
+
+        assert isinstance(request_data, GraphQLRequestData)  # batches are refused before
+        if not _MUTATION.search(request_data.query or ""):
+            result = await execute()
+            if GRAPH_UNAVAILABLE in _codes(result):
+                raise GraphUnavailable("the graph is unavailable")
+            return result
+        return await self._execute_mutation(request, request_data, context, execute)
+
+    async def _execute_mutation(
+        self,
+        request: Request,
+        request_data: GraphQLRequestData,
+        context: Context,
+        execute: Any,
+    ) -> ExecutionResult:
+        services = context.services
+        key = self._idempotency_key(request, request_data, context)
+
+        async def unit() -> ExecutionResult | _Kept:
+            # Run again from the start if the transaction is retried: fresh caches.
+            if key is not None and (kept := await services.idempotency.replay(key)) is not None:
+                return _Kept(kept, replayed=True)
+            context.loaders = Loaders.build(services)
+            services.audit.collect_reads()
+            result: ExecutionResult = await execute()
+            await services.audit.flush_reads()
+            # A statement that failed below fails the unit whatever is raised here: the store
+            # then retries it whole (a transient error) or refuses it.
+            codes = _codes(result)
+            if GRAPH_UNAVAILABLE in codes:
+                raise GraphUnavailable("the graph is unavailable")
+            if UNEXPECTED_CODE in codes:
+                raise _RolledBack(result)
+            if key is None:
+                return result
+            response = await self.process_result(request, result)
+            text = json.dumps(response, ensure_ascii=False, separators=(",", ":"))
+            await services.idempotency.keep(key, text)
+            return _Kept(text, replayed=False)
+
+        try:
+            outcome = await services.atomically(unit)
+        except _RolledBack as rolled_back:
+            # Nothing was written: no data may say otherwise.
+            return ExecutionResult(data=None, errors=rolled_back.result.errors)
+        except (ConstraintViolation, GraphUnavailable):
+            # The same key sent twice at once: the first one's response, once it is kept.
+            if key is not None and (kept := await services.idempotency.replay(key)) is not None:
+                raise _Answer(_Kept(kept, replayed=True).response()) from None
+            raise
+        if isinstance(outcome, _Kept):
+            raise _Answer(outcome.response())
+        return outcome
+
+    def _idempotency_key(
+        self, request: Request, request_data: GraphQLRequestData, context: Context
+    ) -> Key | None:
+        value = request.headers.get(IDEMPOTENCY_HEADER)
+        if value is None:
+            return None
+        variables = json.dumps(request_data.variables or {}, sort_keys=True, default=str)
+        fingerprint = request_fingerprint(
+            request_data.query or "", variables, request_data.operation_name
+        )
+        return context.services.idempotency.key(context.principal, value, fingerprint)

@@ -6,7 +6,7 @@ import typer
 
 from graph_service.cli.access import signin_link, token
 from graph_service.cli.data import db_app, export_app, export_schema, import_app, seed
-from graph_service.cli.reports import report_app
+from graph_service.cli.reports import report_app, security_events
 from graph_service.cli.serve import serve
 
 app = typer.Typer(
@@ -24,6 +24,7 @@ app.command()(token)
 app.command("signin-link")(signin_link)
 app.command("export-schema")(export_schema)
 app.command()(seed)
+app.command("security-events")(security_events)
 
 
 def main() -> None:

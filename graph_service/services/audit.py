@@ -7,7 +7,7 @@ from contextvars import ContextVar
 from graph_service.auth import Principal, Role
 from graph_service.domain import AuditEvent, Page
 from graph_service.ids import new_id, to_global_id
-from graph_service.logs import request_id_var
+from graph_service.logs import client_request_id_var, request_id_var
 from graph_service.services import access
 from graph_service.services.validation import now_iso
 from graph_service.store import Store
@@ -48,6 +48,7 @@ def event(principal: Principal, action: str, target_id: str) -> AuditEvent:
         action=action,
         target_id=to_global_id(TARGET_TYPES[action.split(".", 1)[0]], target_id),
         request_id=request_id_var.get(),
+        client_request_id=client_request_id_var.get(),
     )
 
 

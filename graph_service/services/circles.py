@@ -1,4 +1,8 @@
-"""Use-cases for circles: add, change and end supporters; answer invitations."""
+"""Use-cases for circles: add, change and end supporters; answer invitations.
+
+How members invite members (connect codes, uniform refusals, names withheld until accepted,
+cooling-off after a decline) is in services/invitations.py.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from graph_service.domain import (
 )
 from graph_service.errors import PermissionDenied
 from graph_service.ids import new_id
-from graph_service.services import access
+from graph_service.services import access, invitations
 from graph_service.services.audit import AuditService
 from graph_service.services.validation import clean_name, invalid, now_iso
 from graph_service.store import Store
@@ -41,10 +45,13 @@ REFUSALS: dict[AddRefusal, UserError] = {
 class CircleService:
     """Members' circles of supporters."""
 
-    def __init__(self, store: Store, audit: AuditService, circle_max: int) -> None:
+    def __init__(
+        self, store: Store, audit: AuditService, circle_max: int, cooling_off_days: int = 30
+    ) -> None:
         self.store = store
         self.audit = audit
         self.circle_max = circle_max
+        self.cooling_off_days = cooling_off_days
 
     async def add_supporter(
         self,
@@ -55,16 +62,24 @@ class CircleService:
         supporter_member_id: str | None = None,
         person_name: str | None = None,
         organisation_id: str | None = None,
+        connect_code: str | None = None,
     ) -> Outcome[Tie]:
         """Add a supporter to a circle (coordinators, or the member for their own circle)."""
+        # A member names another member by their connect code, or by id when that member has
+        # them as an active supporter already; coordinators name members by id.
         access.require_member_access(principal, member_id)
-        given = [v for v in (supporter_member_id, person_name, organisation_id) if v is not None]
+        given = [
+            v
+            for v in (supporter_member_id, connect_code, person_name, organisation_id)
+            if v is not None
+        ]
         if len(given) != 1:
             return Outcome(
                 errors=[
                     invalid(
                         "supporter",
-                        "give exactly one of supporterMemberId, person or organisationId",
+                        "give exactly one of supporterMemberId, connectCode, person"
+                        " or organisationId",
                     )
                 ]
             )
@@ -82,6 +97,21 @@ class CircleService:
                 ErrorCode.SELF_SUPPORT, "a member cannot support themself", "supporterMemberId"
             )
         tie_id = new_id()
+        if connect_code is not None or (
+            supporter_member_id is not None and principal.role is Role.MEMBER
+        ):
+            return await self._invite(
+                principal,
+                NewTie(
+                    tie_id,
+                    member_id,
+                    relation,
+                    TieStatus.INVITED,
+                    SupporterKind.MEMBER,
+                    supporter_member_id or "",
+                ),
+                connect_code,
+            )
         if person_name is not None:
             name, error = clean_name(person_name, "person.displayName")
             if error:
@@ -120,7 +150,23 @@ class CircleService:
             return Outcome(errors=[REFUSALS[refusal]])
         invited = new.supporter_id if new.supporter_kind is SupporterKind.MEMBER else ""
         await self.audit.record(principal, "circle.add", member_id, invited)
-        return await self._reloaded(new.tie_id)
+        return await self._reloaded(principal, new.tie_id)
+
+    async def _invite(
+        self, principal: Principal, new: NewTie, connect_code: str | None
+    ) -> Outcome[Tie]:
+        invited = await invitations.invite(
+            self.store,
+            principal,
+            new,
+            connect_code,
+            circle_max=self.circle_max,
+            cooling_off_days=self.cooling_off_days,
+        )
+        if isinstance(invited, UserError):
+            return Outcome(errors=[invited])
+        await self.audit.record(principal, "circle.add", new.member_id, invited)
+        return await self._reloaded(principal, new.tie_id)
 
     async def respond(self, principal: Principal, tie_id: str, accept: bool) -> Outcome[Tie]:
         """Accept or decline being named a supporter (the invited member only)."""
@@ -162,7 +208,7 @@ class CircleService:
         if changed is None:
             return Outcome.fail(ErrorCode.NOT_FOUND, "this tie has ended", "tieId")
         await self.audit.record(principal, "circle.update", tie.member_id)
-        return Outcome(changed)
+        return Outcome(invitations.as_seen_by(principal, changed))
 
     async def end(self, principal: Principal, tie_id: str) -> Outcome[Tie]:
         """End a tie; its history stays."""
@@ -174,7 +220,7 @@ class CircleService:
             return Outcome.fail(ErrorCode.NOT_FOUND, "this tie has ended", "tieId")
         supporter = tie.supporter.id if tie.supporter.kind is SupporterKind.MEMBER else ""
         await self.audit.record(principal, "circle.end", tie.member_id, supporter)
-        return Outcome(ended)
+        return Outcome(invitations.as_seen_by(principal, ended))
 
     async def tie(self, principal: Principal, tie_id: str) -> Tie | None:
         """One tie, for the member whose circle holds it, its supporter, or coordinators."""
@@ -185,9 +231,10 @@ class CircleService:
             or access.may_read_member(principal, tie.supporter.id)
         ):
             raise PermissionDenied("you may not see this tie")
-        if tie is not None:
-            await self.audit.record_reads([(principal, "circle.read", tie.member_id)])
-        return tie
+        if tie is None:
+            return None
+        await self.audit.record_reads([(principal, "circle.read", tie.member_id)])
+        return invitations.as_seen_by(principal, tie)
 
     async def person(self, principal: Principal, person_id: str) -> Supporter | None:
         """A non-member supporter: for coordinators, and members whose circle holds them."""
@@ -217,7 +264,7 @@ class CircleService:
             return UserError("tieId", "this tie has ended or was declined", ErrorCode.NOT_PENDING)
         return tie
 
-    async def _reloaded(self, tie_id: str) -> Outcome[Tie]:
+    async def _reloaded(self, principal: Principal, tie_id: str) -> Outcome[Tie]:
         tie = await store_circles.tie_by_id(self.store, tie_id)
         assert tie is not None, "a tie just written must be readable"
-        return Outcome(tie)
+        return Outcome(invitations.as_seen_by(principal, tie))

@@ -6,22 +6,24 @@ from dataclasses import asdict
 from typing import Any
 
 from graph_service.auth import Principal
-from graph_service.domain import AuditEvent, ErrorCode, Outcome, Tie, TieStatus
+from graph_service.domain import AuditEvent, ErrorCode, Outcome, SupporterKind, Tie, TieStatus
 from graph_service.ids import to_global_id
 from graph_service.services import access
 from graph_service.services.audit import AuditService
+from graph_service.services.invitations import as_seen_by, withheld
 from graph_service.services.validation import now_iso
 from graph_service.store import Store
 from graph_service.store import audit as store_audit
 from graph_service.store import circles as store_circles
 from graph_service.store import enrolments as store_enrolments
+from graph_service.store import idempotency as store_idempotency
 from graph_service.store import members as store_members
 from graph_service.store import privacy as store_privacy
 
 EXPORT_AUDIT_LIMIT = 10_000
 
 
-def _tie(tie: Tie) -> dict[str, Any]:
+def _tie(tie: Tie, *, name_withheld: bool = False) -> dict[str, Any]:
     return {
         "id": to_global_id("Tie", tie.id),
         "member": {"id": to_global_id("Member", tie.member_id), "displayName": tie.member_name},
@@ -29,6 +31,7 @@ def _tie(tie: Tie) -> dict[str, Any]:
             "kind": tie.supporter.kind.value,
             "id": to_global_id(tie.supporter.kind.value.title(), tie.supporter.id),
             "name": tie.supporter.name,
+            "nameWithheld": name_withheld,
         },
         "relation": tie.relation.value,
         "status": tie.status.value,
@@ -81,7 +84,10 @@ class PrivacyService:
                 "createdAt": profile["created_at"],
                 "updatedAt": profile["updated_at"],
             },
-            "circle": [_tie(t) for t in circle],
+            # Members who have not accepted are not named: their names are not this member's.
+            "circle": [
+                _tie(as_seen_by(principal, t), name_withheld=withheld(principal, t)) for t in circle
+            ],
             "supporting": [_tie(t) for t in supporting],
             "invitations": [_tie(t) for t in supporting if t.status is TieStatus.INVITED],
             "help": [
@@ -123,7 +129,20 @@ class PrivacyService:
     async def erase(self, principal: Principal, member_id: str) -> Outcome[str]:
         """Erase a member's personal data and ties; audit events stay, pseudonymous."""
         access.require_coordinator(principal)
+        await self._forget_kept_responses(member_id)
         if not await store_privacy.erase_member(self.store, member_id):
             return Outcome.fail(ErrorCode.NOT_FOUND, "no such member", "id")
         await self.audit.record(principal, "member.erase", member_id)
         return Outcome(member_id)
+
+    async def _forget_kept_responses(self, member_id: str) -> None:
+        # Responses kept for idempotent retries can carry the member's name or their
+        # supporters': they go with the member (in the erasure's own transaction).
+        member = (await store_members.members_by_ids(self.store, [member_id])).get(member_id)
+        if member is None:
+            return
+        circle = (await store_circles.circles(self.store, [member_id], True))[member_id]
+        global_id = to_global_id("Member", member_id)
+        texts = [global_id, member.display_name]
+        texts += [t.supporter.name for t in circle if t.supporter.kind is SupporterKind.PERSON]
+        await store_idempotency.delete_mentioning(self.store, actor_ids=[global_id], texts=texts)

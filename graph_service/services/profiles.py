@@ -17,6 +17,7 @@ from graph_service.domain import (
     Tie,
 )
 from graph_service.services import Services, access
+from graph_service.services.invitations import as_seen_by
 
 SUGGESTIONS = 5
 # The audit actions a page reads under: the same the API records for the same data.
@@ -61,7 +62,11 @@ async def member_profile(
     if member is None:
         return None
     await services.audit.record_reads([(principal, action, member_id) for action in PAGE_READS])
-    circle = (await services.circles.circles([member_id], True)).get(member_id, [])
+    circle = [
+        # A member's own page names nobody who has not accepted their invitation.
+        as_seen_by(principal, tie)
+        for tie in (await services.circles.circles([member_id], True)).get(member_id, [])
+    ]
     supporting = (await services.circles.supporting([member_id], False)).get(member_id, [])
     balance = (await services.help.balances([member_id])).get(member_id, HelpBalance())
     enrolments = (await services.enrolments.of_members([member_id])).get(member_id, [])

@@ -14,7 +14,8 @@ APPEND = """
 UNWIND $events AS event
 CREATE (e:AuditEvent {id: event.id, at: event.at, actorId: event.actorId,
                       actorRole: event.actorRole, action: event.action,
-                      targetId: event.targetId, requestId: event.requestId})
+                      targetId: event.targetId, requestId: event.requestId,
+                      clientRequestId: event.clientRequestId})
 RETURN count(e) AS appended
 """
 
@@ -22,7 +23,8 @@ LIST = """
 MATCH (e:AuditEvent)
 WHERE ($targetId IS NULL OR e.targetId = $targetId)
   AND ($actorId IS NULL OR e.actorId = $actorId)
-RETURN e{.id, .at, .actorId, .actorRole, .action, .targetId, .requestId} AS event
+RETURN e{.id, .at, .actorId, .actorRole, .action, .targetId, .requestId, .clientRequestId}
+       AS event
 ORDER BY e.at DESC, e.id DESC
 SKIP $skip LIMIT $limit
 """
@@ -45,6 +47,7 @@ def to_event(row: dict[str, Any]) -> AuditEvent:
         action=row["action"],
         target_id=row["targetId"],
         request_id=row["requestId"],
+        client_request_id=row.get("clientRequestId"),
     )
 
 
@@ -63,6 +66,7 @@ async def append(store: Store, events: list[AuditEvent]) -> None:
                 "action": e.action,
                 "targetId": e.target_id,
                 "requestId": e.request_id,
+                "clientRequestId": e.client_request_id,
             }
             for e in events
         ],

@@ -63,7 +63,7 @@ RETURN t.id AS id
 TIE_BY_ID = """
 MATCH (m:Member)-[t:SUPPORTED_BY {id: $id}]->(s)
 RETURN m.id AS memberId, m.displayName AS memberName,
-       t{.id, .relation, .status, .since, .endedAt} AS tie,
+       t{.id, .relation, .status, .since, .endedAt, .endedFrom} AS tie,
        s.id AS supporterId, coalesce(s.displayName, s.name) AS supporterName,
        labels(s) AS labels,
        EXISTS { MATCH (s)-[r:SUPPORTED_BY]->(m) WHERE r.status = 'ACTIVE' } AS reciprocal
@@ -74,7 +74,7 @@ UNWIND $ids AS wanted
 MATCH (m:Member {id: wanted})-[t:SUPPORTED_BY]->(s)
 WHERE t.status IN $statuses
 RETURN m.id AS memberId, m.displayName AS memberName,
-       t{.id, .relation, .status, .since, .endedAt} AS tie,
+       t{.id, .relation, .status, .since, .endedAt, .endedFrom} AS tie,
        s.id AS supporterId, coalesce(s.displayName, s.name) AS supporterName,
        labels(s) AS labels,
        EXISTS { MATCH (s)-[r:SUPPORTED_BY]->(m) WHERE r.status = 'ACTIVE' } AS reciprocal
@@ -86,7 +86,7 @@ UNWIND $ids AS wanted
 MATCH (m:Member)-[t:SUPPORTED_BY]->(s:Member {id: wanted})
 WHERE t.status IN $statuses
 RETURN m.id AS memberId, m.displayName AS memberName,
-       t{.id, .relation, .status, .since, .endedAt} AS tie,
+       t{.id, .relation, .status, .since, .endedAt, .endedFrom} AS tie,
        s.id AS supporterId, coalesce(s.displayName, s.name) AS supporterName,
        labels(s) AS labels,
        EXISTS { MATCH (s)-[r:SUPPORTED_BY]->(m) WHERE r.status = 'ACTIVE' } AS reciprocal
@@ -120,12 +120,14 @@ SET t.relation = $relation
 RETURN t.id AS id
 """
 
+# endedFrom keeps whether the tie had been accepted (an invitation ended unanswered had not).
 END_TIE = """
 MATCH (:Member)-[t:SUPPORTED_BY {id: $id}]->()
 SET t.changes = coalesce(t.changes, 0) + 1
 WITH t
 WHERE t.status IN ['INVITED', 'ACTIVE']
-SET t.status = 'ENDED', t.endedAt = $now
+WITH t, t.status AS was
+SET t.status = 'ENDED', t.endedAt = $now, t.endedFrom = was
 RETURN t.id AS id
 """
 
@@ -144,16 +146,22 @@ def _kind(labels: list[str]) -> SupporterKind:
 def to_tie(row: dict[str, Any]) -> Tie:
     """A Tie from a row of the tie columns."""
     tie = row["tie"]
+    status = TieStatus(tie["status"])
+    # A tie ended before endedFrom was kept counts as accepted, as its name always showed.
+    unanswered = status in (TieStatus.INVITED, TieStatus.DECLINED) or (
+        status is TieStatus.ENDED and tie.get("endedFrom") == TieStatus.INVITED.value
+    )
     return Tie(
         id=tie["id"],
         member_id=row["memberId"],
         member_name=row["memberName"],
         supporter=Supporter(row["supporterId"], _kind(row["labels"]), row["supporterName"]),
         relation=Relation(tie["relation"]),
-        status=TieStatus(tie["status"]),
+        status=status,
         since=tie["since"],
         ended_at=tie.get("endedAt"),
         reciprocal=bool(row["reciprocal"]),
+        accepted=not unanswered,
     )
 
 

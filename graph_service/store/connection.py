@@ -1,74 +1,67 @@
 """The one async driver of the process, and the only place that talks to it.
 
-Reads run in READ-routed sessions, writes in managed transactions that the driver retries
-on transient errors (deadlocks, leader changes). Driver errors become the service's own
-exceptions here, and driver ``Record``s never leave: callers get plain dicts.
+Every unit of work runs in one explicit transaction that is retried here on transient errors
+(deadlocks, concurrent modification) until the request's deadline: one deadline covers every
+retry. A graph that cannot be reached is not retried: the store marks it unavailable (see
+`store.health`), so requests fail fast with GraphUnavailable until it answers again. A request
+can bind one write transaction (`atomically`) that every statement it runs then joins, so its
+writes, its audit events and its idempotency record commit together or not at all. Driver
+errors become the service's own exceptions (`store.tx`), and driver ``Record``s never leave:
+callers get plain dicts.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from typing import Any, LiteralString, TypeVar
 
 import neo4j
-from neo4j import AsyncGraphDatabase, AsyncManagedTransaction, unit_of_work
-from neo4j import exceptions as neo4j_errors
+from neo4j import AsyncGraphDatabase
 
-from graph_service.errors import (
-    ConstraintViolation,
-    GraphServiceError,
-    GraphUnavailable,
-    QueryFailed,
+from graph_service.errors import GraphTimeout
+from graph_service.store.health import GraphHealth
+from graph_service.store.tx import (
+    DRIVER_ERRORS,
+    AfterCommit,
+    Row,
+    Tx,
+    retryable,
+    translate,
+    unreachable,
 )
+
+__all__ = ["AfterCommit", "Row", "Store", "Tx", "deadline"]
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Row = dict[str, Any]
 
 PING = "RETURN 1 AS ok"
+_FIRST_BACKOFF = 0.02
+_MAX_BACKOFF = 0.5
 
 
-def _translate(exc: Exception) -> GraphServiceError:
-    if isinstance(exc, neo4j_errors.ConstraintError):
-        return ConstraintViolation(str(exc.message) if exc.message else "constraint violated")
-    if isinstance(exc, neo4j_errors.AuthError):
-        return GraphUnavailable("the graph server refused the configured credentials")
-    if isinstance(exc, neo4j_errors.ServiceUnavailable | neo4j_errors.SessionExpired | OSError):
-        return GraphUnavailable("the graph server cannot be reached")
-    if isinstance(exc, neo4j_errors.Neo4jError):
-        return QueryFailed(f"{exc.code}: {exc.message}")
-    return QueryFailed(f"{type(exc).__name__}: {exc}")
+# The monotonic time by which the current request must be answered (see `deadline`).
+_deadline: ContextVar[float | None] = ContextVar("graph_deadline", default=None)
+# The write transaction the current request's statements join (see `Store.atomically`).
+_bound: ContextVar[Tx | None] = ContextVar("bound_transaction", default=None)
 
 
-_DRIVER_ERRORS = (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError)
-
-
-class Tx:
-    """A transaction handed to write work; counts what it runs."""
-
-    def __init__(self, tx: AsyncManagedTransaction, store: Store) -> None:
-        self._tx = tx
-        self._store = store
-
-    async def run(self, query: LiteralString, **params: Any) -> list[Row]:
-        """Run one statement in this transaction and return its rows."""
-        self._store.statements += 1
-        result = await self._tx.run(query, params)
-        return await result.data()
-
-    async def value(self, query: LiteralString, **params: Any) -> Any:
-        """Run one statement that returns one value, and return that value as it is.
-
-        Cheaper than `run` for a large collected list: no conversion of nested values.
-        """
-        self._store.statements += 1
-        result = await self._tx.run(query, params)
-        record = await result.single(strict=True)
-        return record[0]
+@contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Give the graph work of the block one deadline, retries included."""
+    token = _deadline.set(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
 
 
 class Store:
@@ -80,6 +73,7 @@ class Store:
         self.driver = driver
         self.database = database
         self.query_timeout = query_timeout
+        self.health = GraphHealth()
         # Counts statements sent, so tests can prove a request runs a bounded number.
         self.statements = 0
         # Bumped by every write from this process, so caches of the graph know they are stale.
@@ -103,9 +97,10 @@ class Store:
         driver = AsyncGraphDatabase.driver(
             uri,
             auth=(user, password),
-            connection_timeout=5.0,
-            connection_acquisition_timeout=10.0,
-            max_transaction_retry_time=15.0,
+            # Loopback or a nearby server: a connection that takes longer is a graph that is
+            # down, and the request's deadline bounds the rest.
+            connection_timeout=min(2.0, query_timeout),
+            connection_acquisition_timeout=query_timeout,
             notifications_min_severity="OFF",
         )
         return cls(driver, database, query_timeout=query_timeout)
@@ -123,7 +118,7 @@ class Store:
         return await self._execute(work, neo4j.READ_ACCESS)
 
     async def write(self, query: LiteralString, **params: Any) -> list[Row]:
-        """Run one write statement in a managed, retried transaction."""
+        """Run one write statement in a retried transaction."""
 
         async def work(tx: Tx) -> list[Row]:
             return await tx.run(query, **params)
@@ -131,7 +126,7 @@ class Store:
         return await self._execute(work, neo4j.WRITE_ACCESS)
 
     async def transaction(self, work: Callable[[Tx], Awaitable[T]]) -> T:
-        """Run several statements in one managed write transaction (retried as a whole)."""
+        """Run several statements in one write transaction (retried as a whole)."""
         return await self._execute(work, neo4j.WRITE_ACCESS)
 
     async def read_transaction(self, work: Callable[[Tx], Awaitable[T]]) -> T:
@@ -145,6 +140,46 @@ class Store:
             return await tx.run(query, **params)
 
         return await self._execute(work, neo4j.WRITE_ACCESS, changes_graph=False)
+
+    async def atomically(self, work: Callable[[Tx], Awaitable[T]]) -> T:
+        """Run `work` with every statement it causes in one write transaction.
+
+        Reads, writes and appends made anywhere below (services, audit) join the transaction,
+        so all of it commits or none; the whole of `work` is run again on a transient error.
+        Callbacks given to `after_commit` run once it has committed.
+        """
+        if _bound.get() is not None:
+            return await work(_require_bound())
+
+        async def unit(tx: Tx) -> tuple[T, list[AfterCommit]]:
+            shared = Tx(tx._tx, self, shared=True)
+            token = _bound.set(shared)
+            try:
+                value = await work(shared)
+            except Exception:
+                if shared.failure is not None:
+                    raise shared.failure from None  # retried, or translated, below
+                raise
+            finally:
+                _bound.reset(token)
+            if shared.failure is not None:
+                # A statement failed: the transaction cannot commit. The original error
+                # decides whether the whole unit is tried again.
+                raise shared.failure
+            return value, shared.after_commit
+
+        value, callbacks = await self._execute(unit, neo4j.WRITE_ACCESS)
+        for callback in callbacks:
+            await callback()
+        return value
+
+    async def after_commit(self, callback: AfterCommit) -> None:
+        """Run `callback` once the current unit commits (at once outside `atomically`)."""
+        bound = _bound.get()
+        if bound is None:
+            await callback()
+        else:
+            bound.after_commit.append(callback)
 
     @asynccontextmanager
     async def exclusive(self) -> AsyncIterator[None]:
@@ -181,36 +216,81 @@ class Store:
             ) as session:
                 result = await session.run(PING)
                 await result.consume()
-        except _DRIVER_ERRORS as exc:
-            raise _translate(exc) from exc
+        except DRIVER_ERRORS as exc:
+            raise translate(exc) from exc
 
     async def server_agent(self) -> str:
         """The server's own description, e.g. 'Neo4j/5.26.0'."""
         try:
             info = await self.driver.get_server_info()
-        except _DRIVER_ERRORS as exc:
-            raise _translate(exc) from exc
+        except DRIVER_ERRORS as exc:
+            raise translate(exc) from exc
         return str(info.agent)
+
+    def _time_left(self) -> float:
+        until = _deadline.get()
+        if until is None:
+            return self.query_timeout
+        return min(until - time.monotonic(), self.query_timeout)
 
     async def _execute(
         self, work: Callable[[Tx], Awaitable[T]], access: str, *, changes_graph: bool = True
     ) -> T:
-        @unit_of_work(timeout=self.query_timeout)
-        async def managed(tx: AsyncManagedTransaction) -> T:
-            return await work(Tx(tx, self))
+        bound = _bound.get()
+        if bound is not None:
+            return await work(bound)
+        self.health.check()
+        left = self._time_left()
+        if left <= 0:
+            raise GraphTimeout("the graph did not answer in time")
+        async with self._turn_taken():
+            try:
+                async with asyncio.timeout(left):
+                    return await self._attempts(work, access, changes_graph, until=left)
+            except TimeoutError:
+                raise GraphTimeout("the graph did not answer in time") from None
 
-        try:
-            async with (
-                self._turn_taken(),
-                self.driver.session(database=self.database, default_access_mode=access) as session,
-            ):
-                if access == neo4j.READ_ACCESS:
-                    return await session.execute_read(managed)
-                try:
-                    return await session.execute_write(managed)
-                finally:
-                    # Even a failed write may have changed something before failing.
-                    if changes_graph:
-                        self.version += 1
-        except _DRIVER_ERRORS as exc:
-            raise _translate(exc) from exc
+    async def _attempts(
+        self, work: Callable[[Tx], Awaitable[T]], access: str, changes_graph: bool, until: float
+    ) -> T:
+        started = time.monotonic()
+        backoff = _FIRST_BACKOFF
+        while True:
+            try:
+                value = await self._attempt(work, access)
+            except DRIVER_ERRORS as exc:
+                if unreachable(exc):
+                    self.health.mark_down(str(translate(exc)))
+                    raise translate(exc) from exc
+                pause = backoff * (0.5 + random.random())  # noqa: S311 - jitter, not secrets
+                if not retryable(exc) or time.monotonic() - started + pause >= until:
+                    raise translate(exc) from exc
+                log.debug("transient graph error, retrying", extra={"error": str(exc)})
+                await asyncio.sleep(pause)
+                backoff = min(backoff * 2, _MAX_BACKOFF)
+            else:
+                self.health.mark_up()  # this may have been the probe of an open circuit
+                return value
+            finally:
+                # Even a failed write may have changed something before failing.
+                if access == neo4j.WRITE_ACCESS and changes_graph:
+                    self.version += 1
+
+    async def _attempt(self, work: Callable[[Tx], Awaitable[T]], access: str) -> T:
+        async with self.driver.session(database=self.database, default_access_mode=access) as s:
+            tx = await s.begin_transaction(timeout=self.query_timeout)
+            try:
+                value = await work(Tx(tx, self))
+                await tx.commit()
+                return value
+            finally:
+                if not tx.closed():
+                    # Rolls back; on a dead connection there is nothing left to roll back.
+                    with contextlib.suppress(*DRIVER_ERRORS):
+                        await tx.close()
+
+
+def _require_bound() -> Tx:
+    bound = _bound.get()
+    assert bound is not None
+    return bound

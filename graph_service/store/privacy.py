@@ -42,6 +42,8 @@ DELETE_MEMBER = "MATCH (m:Member {id: $id}) DETACH DELETE m"
 # An erased member can no longer be signed in: their sessions and unused links go too.
 DELETE_SESSIONS = "MATCH (s:WebSession {memberId: $id}) DELETE s"
 DELETE_LINKS = "MATCH (l:SigninLink {memberId: $id}) DELETE l"
+# And nobody can invite them with a code they made.
+DELETE_CONNECT_CODES = "MATCH (c:ConnectCode {memberId: $id}) DELETE c"
 
 
 async def help_of(store: Store, member_id: str) -> list[dict[str, Any]]:
@@ -64,15 +66,21 @@ async def erase_member(store: Store, member_id: str) -> bool:
         await tx.run(DELETE_MEMBER, id=member_id)
         await tx.run(DELETE_SESSIONS, id=member_id)
         await tx.run(DELETE_LINKS, id=member_id)
+        await tx.run(DELETE_CONNECT_CODES, id=member_id)
         return True
 
-    erased = await store.transaction(work)
-    if erased:
+    async def purge() -> None:
         try:
             await purge_engine_logs(store)
         except Exception:
             # The erasure itself is committed and must still be reported (and audited).
             log.exception("erased, but the engine's transaction logs were not purged")
+
+    erased = await store.transaction(work)
+    if erased:
+        # Only once the erasure has committed: with the request's own transaction open, the
+        # engine could neither drop the log nor wait for it.
+        await store.after_commit(purge)
     return erased
 
 

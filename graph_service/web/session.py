@@ -20,7 +20,8 @@ from starlette.responses import Response
 
 from graph_service.auth import Principal, Role
 from graph_service.errors import GraphUnavailable, InvalidInput, PermissionDenied
-from graph_service.services import Services
+from graph_service.security_events import SecurityEventKind
+from graph_service.services import Services, deadline
 from graph_service.services.signin import WebSession
 from graph_service.settings import Settings
 from graph_service.web.templating import problem
@@ -86,6 +87,21 @@ async def current_session(request: Request) -> WebSession | None:
     return await services.signin.session(secret)
 
 
+def note_refusal(
+    request: Request, kind: SecurityEventKind, why: str, principal: Principal | None = None
+) -> None:
+    """Count a refused page as a security event: the route's pattern, never its values."""
+    # Counted in memory (no I/O, never raises): a refusal stays as fast as before.
+    route = getattr(request.scope.get("route"), "path", None) or "unknown route"
+    services: Services = request.app.state.services
+    services.security.note(
+        kind,
+        f"page {request.method} {route}: {why}",
+        principal=principal,
+        client=request.client.host if request.client else None,
+    )
+
+
 def _same_origin(request: Request) -> bool:
     # Defence in depth before the token: browsers say where a request comes from. Pages send
     # no referrer, so Chromium sends "Origin: null" even for their own forms: a null or
@@ -128,7 +144,9 @@ def page(*roles: Role) -> Callable[[Page], Endpoint]:
 async def _guarded(request: Request, handler: Page, roles: tuple[Role, ...]) -> Response:
     """The page, or a calm error page when the graph or the page fails."""
     try:
-        return await _serve(request, handler, roles)
+        # One deadline for all the graph work of the page, retries included.
+        with deadline(request.app.state.settings.query_timeout):
+            return await _serve(request, handler, roles)
     except GraphUnavailable:
         log.warning("graph unavailable for a page", extra={"path": request.url.path})
         return problem(
@@ -153,6 +171,7 @@ async def _guarded(request: Request, handler: Page, roles: tuple[Role, ...]) -> 
 async def _serve(request: Request, handler: Page, roles: tuple[Role, ...]) -> Response:
     session = await current_session(request)
     if session is None:
+        note_refusal(request, SecurityEventKind.UNAUTHENTICATED, "not signed in")
         return problem(
             request,
             401,
@@ -161,6 +180,7 @@ async def _serve(request: Request, handler: Page, roles: tuple[Role, ...]) -> Re
             "If your link has expired, ask for a new one.",
         )
     if session.principal.role not in roles:
+        note_refusal(request, SecurityEventKind.FORBIDDEN, "not for this role", session.principal)
         return problem(
             request,
             403,
@@ -169,6 +189,7 @@ async def _serve(request: Request, handler: Page, roles: tuple[Role, ...]) -> Re
             home=HOME[session.principal.role],
         )
     if request.method in UNSAFE_METHODS and not await _csrf_ok(request, session):
+        note_refusal(request, SecurityEventKind.FORBIDDEN, "form check failed", session.principal)
         return problem(
             request,
             403,
@@ -179,10 +200,21 @@ async def _serve(request: Request, handler: Page, roles: tuple[Role, ...]) -> Re
         )
     services: Services = request.app.state.services
     visit = Visit(session.principal, session.csrf, services, request.app.state.settings)
-    services.audit.collect_reads()
-    try:
+
+    async def respond() -> Response:
+        services.audit.collect_reads()
         response = await handler(request, visit)
-    except PermissionDenied:
+        # A coordinator's reads are on the record before anything is shown.
+        await services.audit.flush_reads()
+        return response
+
+    try:
+        if request.method in UNSAFE_METHODS:
+            # A form's writes and their audit events commit together, or not at all.
+            return await services.atomically(respond)
+        return await respond()
+    except PermissionDenied as refused:
+        note_refusal(request, SecurityEventKind.FORBIDDEN, str(refused), session.principal)
         return problem(
             request,
             403,
@@ -198,6 +230,3 @@ async def _serve(request: Request, handler: Page, roles: tuple[Role, ...]) -> Re
             str(exc),
             home=HOME[session.principal.role],
         )
-    # A coordinator's reads are on the record before anything is shown.
-    await services.audit.flush_reads()
-    return response

@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from graph_service.auth import Role
+from graph_service.security_events import SecurityEventKind
 from graph_service.services import Services
 from graph_service.settings import Settings
 from graph_service.web.session import (
@@ -13,6 +14,7 @@ from graph_service.web.session import (
     Visit,
     clear_session_cookie,
     cookie_name,
+    note_refusal,
     page,
     set_session_cookie,
 )
@@ -25,6 +27,7 @@ async def redeem(request: Request) -> Response:
     settings: Settings = request.app.state.settings
     opened = await services.signin.redeem(request.path_params["secret"])
     if opened is None:
+        note_refusal(request, SecurityEventKind.UNAUTHENTICATED, "sign-in link not valid")
         return problem(
             request,
             400,
