@@ -19,6 +19,7 @@ from graph_service.auth import Authenticator, Principal, Role, issue_token, sign
 from graph_service.errors import GraphServiceError
 from graph_service.graph import open_graph
 from graph_service.hardening import hardening_middleware
+from graph_service.logs import configure_logging
 from graph_service.middleware import RequestLogMiddleware
 from graph_service.services import Services
 from graph_service.settings import Settings, get_settings
@@ -160,3 +161,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ],
         lifespan=lifespan,
     )
+
+
+def create_app_from_environment() -> Starlette:
+    """The application for the environment's settings, logging as JSON (worker processes)."""
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    return create_app(settings)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -39,6 +40,7 @@ class Settings(BaseSettings):
         default=720, gt=0, le=24 * 366, description="longest token lifetime accepted"
     )
     host: str = "127.0.0.1"
+    workers: int | None = Field(default=None, ge=1, le=64, description="worker processes")
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     engine_start_timeout: float = Field(default=60.0, gt=0)
@@ -176,6 +178,13 @@ class Settings(BaseSettings):
     def development(self) -> bool:
         """True outside production."""
         return self.env == "development"
+
+    @property
+    def worker_count(self) -> int:
+        """Worker processes to serve with: WORKERS, else 1 in development and one per core."""
+        if self.workers is not None:
+            return self.workers
+        return 1 if self.development else max(1, os.cpu_count() or 1)
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from graph_service.api.schema import schema
-from graph_service.auth import Authenticator, Role
+from graph_service.auth import Authenticator, Role, issue_token
 from tests.conftest import SECRET
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -251,3 +251,46 @@ def test_seed_demo_only_into_an_empty_graph(tmp_path: Path) -> None:
     again = _run(tmp_path, "seed", "--demo", "--members", "30")
     assert again.returncode == 1
     assert "already has 30 members" in again.stderr
+
+
+@pytest.mark.slow
+def test_serve_with_two_workers_shares_one_engine(tmp_path: Path) -> None:
+    port = _port()
+    env = _env(tmp_path, ENV="production", AUTH_SECRET=SECRET)
+    process = subprocess.Popen(
+        [*CLI, "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            assert process.poll() is None, process.stderr.read() if process.stderr else ""
+            try:
+                if httpx.get(f"{url}/readyz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        workers = _children(process.pid)
+        engines = [pid for pid in workers if "java" in Path(f"/proc/{pid}/cmdline").read_text()]
+        assert len(engines) == 1, "one engine, started by the parent, shared by the workers"
+        token = issue_token(SECRET, Role.COORDINATOR)
+        answers = {
+            httpx.post(
+                f"{url}/graphql",
+                json={"query": "{ members { totalCount } }"},
+                headers={"Authorization": f"Bearer {token}"},
+            ).status_code
+            for _ in range(8)
+        }
+        assert answers == {200}
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert all(_wait_gone(pid, 10) for pid in workers), "a worker or the engine outlived serve"

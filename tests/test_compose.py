@@ -35,6 +35,7 @@ SAFE_DEFAULTS = frozenset(
         "LOG_LEVEL",
         "ENGINE_START_TIMEOUT",
         "QUERY_TIMEOUT",
+        "WORKERS",
         "HEALTH_GRACE_SECONDS",
         "IDEMPOTENCY_KEY_HOURS",
         "CIRCLE_MAX",
