@@ -128,6 +128,9 @@ def _check_ids(role: Role, has_member: bool, has_college: bool, error: type[Exce
         raise error("a coordinator token carries no member or college id")
 
 
+VERIFIED_TOKENS_KEPT = 10_000
+
+
 class Authenticator:
     """Turns an Authorization header into a Principal, or raises AuthenticationError."""
 
@@ -150,6 +153,9 @@ class Authenticator:
             self._keys.append(("RS256", public_key))
         if not self._keys:
             raise ConfigurationError("no AUTH_SECRET or AUTH_PUBLIC_KEY to verify tokens with")
+        # Tokens already verified, with their expiry: a client sends the same token with every
+        # request, and checking its signature again would give the same answer until it expires.
+        self._verified: dict[str, tuple[Principal, float]] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Authenticator:
@@ -174,6 +180,19 @@ class Authenticator:
 
     def verify(self, token: str) -> Principal:
         """The principal of a token, if it is valid, unexpired and signed by a known key."""
+        known = self._verified.get(token)
+        if known is not None:
+            if time.time() < known[1]:
+                return known[0]
+            del self._verified[token]
+        principal, expires = self._verify(token)
+        if len(self._verified) >= VERIFIED_TOKENS_KEPT:
+            # The oldest first: a bounded memory whatever the number of clients.
+            del self._verified[next(iter(self._verified))]
+        self._verified[token] = (principal, expires)
+        return principal
+
+    def _verify(self, token: str) -> tuple[Principal, float]:
         try:
             algorithm = jwt.get_unverified_header(token).get("alg")
         except jwt.PyJWTError:
@@ -203,7 +222,7 @@ class Authenticator:
         except jwt.PyJWTError:
             raise AuthenticationError("the token is invalid") from None
         self._check_lifetime(claims)
-        return _principal(claims)
+        return _principal(claims), float(claims["exp"])
 
     def _check_lifetime(self, claims: dict[str, Any]) -> None:
         # A stolen token is useful until it expires: however it was made (an identity

@@ -159,6 +159,7 @@ class Supporter:
     id: str
     kind: SupporterKind
     name: str
+    organisation_kind: OrganisationKind | None = None
 
 
 @dataclass(frozen=True)

@@ -138,3 +138,24 @@ def test_parse_ttl(text: str, seconds: int) -> None:
 def test_parse_ttl_rejects(text: str) -> None:
     with pytest.raises(ValueError):
         parse_ttl(text)
+
+
+def test_a_verified_token_is_refused_once_it_expires() -> None:
+    # Verified tokens are remembered; their expiry still holds.
+    authenticator = Authenticator(SECRET)
+    token = issue_token(SECRET, Role.COORDINATOR, ttl_seconds=1)
+    assert authenticator.verify(token).role is Role.COORDINATOR
+    assert authenticator.verify(token).role is Role.COORDINATOR
+    time.sleep(1.1)
+    with pytest.raises(AuthenticationError, match="expired"):
+        authenticator.verify(token)
+
+
+def test_remembered_tokens_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("graph_service.auth.VERIFIED_TOKENS_KEPT", 3)
+    authenticator = Authenticator(SECRET)
+    tokens = [issue_token(SECRET, Role.COORDINATOR, subject=f"c:{n}") for n in range(6)]
+    for token in tokens:
+        authenticator.verify(token)
+    assert len(authenticator._verified) == 3
+    assert all(authenticator.verify(token).subject == f"c:{n}" for n, token in enumerate(tokens))

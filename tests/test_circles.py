@@ -302,3 +302,50 @@ async def test_accept_racing_end_gives_one_consistent_answer(store: Store) -> No
             assert accepted.value.status is TieStatus.ACTIVE, accepted
         else:
             assert [e.code.value for e in accepted.errors] == ["NOT_PENDING"]
+
+
+CIRCLE_FIELDS = (
+    "circle { relation status supporter { __typename ... on Member { displayName }"
+    " ... on Person { displayName } ... on Organisation { name kind } } }"
+)
+
+
+@pytest.mark.parametrize("reader", ["member-me", "coordinator-member"])
+async def test_member_and_circle_are_one_read(
+    server: RunningServer,
+    as_coordinator: GraphQLClient,
+    as_member: Callable[[str], GraphQLClient],
+    register: Register,
+    add_supporter: Add,
+    reader: str,
+) -> None:
+    member = await register("Reader")
+    other = await register("Other")
+    await add_supporter(memberId=member, relation="FAMILY", person={"displayName": "Mum"})
+    await add_supporter(memberId=member, relation="PEER", supporterMemberId=other)
+    network = await as_coordinator(
+        'mutation { createOrganisation(input: {name: "Recovery Network", kind: PEER_NETWORK})'
+        " { organisation { id } } }"
+    )
+    org = network["data"]["createOrganisation"]["organisation"]["id"]  # type: ignore[index]
+    added = await add_supporter(memberId=member, relation="ORGANISATION", organisationId=org)
+    assert added["userErrors"] == [], added
+    store = server.app.state.store  # type: ignore[attr-defined]
+    if reader == "member-me":
+        client, query = as_member(member), "{ me { member { displayName " + CIRCLE_FIELDS + " } } }"
+    else:
+        client = as_coordinator
+        query = "query($id: ID!) { member(id: $id) { displayName " + CIRCLE_FIELDS + " } }"
+    before = store.statements
+    body = await client(query, id=member)
+    assert "errors" not in body, body
+    found = body["data"]["me"]["member"] if reader == "member-me" else body["data"]["member"]  # type: ignore[index]
+    kinds = sorted(tie["supporter"]["__typename"] for tie in found["circle"])
+    assert kinds == ["Member", "Organisation", "Person"]
+    organisation = next(
+        t for t in found["circle"] if t["supporter"]["__typename"] == "Organisation"
+    )
+    assert organisation["supporter"]["kind"] == "PEER_NETWORK"
+    # The member, their ties and each supporter's name and kind in one statement; a
+    # coordinator's read adds the audit append.
+    assert store.statements - before == (1 if reader == "member-me" else 2)

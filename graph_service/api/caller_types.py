@@ -6,6 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from graph_service.api.context import Context
+from graph_service.api.lookahead import circle_wanted, prime
 from graph_service.api.types import MemberType
 from graph_service.auth import Principal, Role
 
@@ -34,5 +35,12 @@ class MeType:
     async def member(self, info: Info[Context, None]) -> MemberType | None:
         if self.principal.member_id is None:
             return None
-        found = await info.context.loaders.members.load(self.principal.member_id)
+        member_id = self.principal.member_id
+        include_ended = circle_wanted(info)
+        if include_ended is not None:
+            members, circles = await info.context.services.members.with_circles(
+                [member_id], include_ended
+            )
+            prime(info.context.loaders, members, circles, include_ended)
+        found = await info.context.loaders.members.load(member_id)
         return MemberType.of(found) if found else None

@@ -9,6 +9,7 @@ from strawberry.types import Info
 from graph_service.api.audit_types import AuditEventType
 from graph_service.api.caller_types import MeType
 from graph_service.api.context import Context
+from graph_service.api.lookahead import circle_wanted, prime
 from graph_service.api.node import Node
 from graph_service.api.pagination import Connection, page_window
 from graph_service.api.supporter_types import OrganisationType, PersonType
@@ -82,9 +83,16 @@ class Query:
 
     @strawberry.field(description="One member (coordinators, or the member themself).")
     async def member(self, info: Info[Context, None], id: strawberry.ID) -> MemberType | None:
-        found = await info.context.services.members.get(
-            info.context.principal, internal_id(id, "Member")
-        )
+        member_id = internal_id(id, "Member")
+        include_ended = circle_wanted(info)
+        if include_ended is None:
+            found = await info.context.services.members.get(info.context.principal, member_id)
+        else:
+            found, ties = await info.context.services.members.get_with_circle(
+                info.context.principal, member_id, include_ended
+            )
+            if found is not None:
+                prime(info.context.loaders, {member_id: found}, {member_id: ties}, include_ended)
         return MemberType.of(found) if found else None
 
     @strawberry.field(description="Members by display name; a member's token sees only itself.")

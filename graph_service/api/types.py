@@ -30,6 +30,7 @@ from graph_service.domain import (
     Help,
     HelpBalance,
     HelpKind,
+    Organisation,
     Relation,
     SupporterKind,
     Tie,
@@ -155,6 +156,10 @@ class TieType(Node):
         if supporter.kind is SupporterKind.PERSON:
             return PersonType(
                 id=strawberry.ID(to_global_id("Person", supporter.id)), display_name=supporter.name
+            )
+        if supporter.organisation_kind is not None:
+            return OrganisationType.of(
+                Organisation(supporter.id, supporter.name, supporter.organisation_kind)
             )
         org = await info.context.loaders.organisations.load(supporter.id)
         assert org is not None

@@ -9,6 +9,7 @@ from graph_service.domain import AuditEvent, Page
 from graph_service.ids import new_id, to_global_id
 from graph_service.logs import client_request_id_var, request_id_var
 from graph_service.services import access
+from graph_service.services.group_commit import GroupCommit
 from graph_service.services.validation import now_iso
 from graph_service.store import Store
 from graph_service.store import audit as store_audit
@@ -61,11 +62,12 @@ class AuditService:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.group = GroupCommit(store)
 
     async def record(self, principal: Principal, action: str, *target_ids: str) -> None:
         """Append one event per target of an action."""
         unique = dict.fromkeys(t for t in target_ids if t)
-        await store_audit.append(self.store, [event(principal, action, t) for t in unique])
+        await self.group.append([event(principal, action, t) for t in unique])
 
     async def record_reads(self, reads: list[tuple[Principal, str, str]]) -> None:
         """Record coordinators' reads (principal, action, member id).
@@ -80,7 +82,7 @@ class AuditService:
         ]
         pending = _pending_reads.get()
         if pending is None:
-            await store_audit.append(self.store, events)
+            await self.group.append(events)
         else:
             seen = {(e.action, e.target_id) for e in pending}
             pending.extend(e for e in events if (e.action, e.target_id) not in seen)
@@ -94,7 +96,7 @@ class AuditService:
         pending = _pending_reads.get()
         _pending_reads.set(None)
         if pending:
-            await store_audit.append(self.store, pending)
+            await self.group.append(pending)
 
     async def log(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from graph_service.auth import Principal, Role
-from graph_service.domain import ErrorCode, Member, MemberStatus, Outcome, Page
+from graph_service.domain import ErrorCode, Member, MemberStatus, Outcome, Page, Tie
 from graph_service.ids import new_id
 from graph_service.services import access
 from graph_service.services.audit import AuditService
@@ -68,6 +68,25 @@ class MemberService:
         if member is not None:
             await self.audit.record_reads([(principal, "member.read", member_id)])
         return member
+
+    async def get_with_circle(
+        self, principal: Principal, member_id: str, include_ended: bool
+    ) -> tuple[Member | None, list[Tie]]:
+        """`get`, with the member's circle read in the same statement (for the circle's reader)."""
+        access.require_member_access(principal, member_id)
+        members, circles = await store_members.members_with_circles(
+            self.store, [member_id], include_ended
+        )
+        member = members.get(member_id)
+        if member is not None:
+            await self.audit.record_reads([(principal, "member.read", member_id)])
+        return member, circles.get(member_id, [])
+
+    async def with_circles(
+        self, ids: list[str], include_ended: bool
+    ) -> tuple[dict[str, Member], dict[str, list[Tie]]]:
+        """Members and their circles in one read, for loaders whose caller has been checked."""
+        return await store_members.members_with_circles(self.store, ids, include_ended)
 
     async def by_ids(self, ids: list[str]) -> dict[str, Member]:
         """Members by id, for loaders whose caller has been checked already."""

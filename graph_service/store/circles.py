@@ -8,6 +8,7 @@ from typing import Any, LiteralString
 
 from graph_service.domain import (
     MemberStatus,
+    OrganisationKind,
     Relation,
     Supporter,
     SupporterKind,
@@ -65,6 +66,7 @@ MATCH (m:Member)-[t:SUPPORTED_BY {id: $id}]->(s)
 RETURN m.id AS memberId, m.displayName AS memberName,
        t{.id, .relation, .status, .since, .endedAt, .endedFrom} AS tie,
        s.id AS supporterId, coalesce(s.displayName, s.name) AS supporterName,
+       s.kind AS organisationKind,
        labels(s) AS labels,
        EXISTS { MATCH (s)-[r:SUPPORTED_BY]->(m) WHERE r.status = 'ACTIVE' } AS reciprocal
 """
@@ -76,6 +78,7 @@ WHERE t.status IN $statuses
 RETURN m.id AS memberId, m.displayName AS memberName,
        t{.id, .relation, .status, .since, .endedAt, .endedFrom} AS tie,
        s.id AS supporterId, coalesce(s.displayName, s.name) AS supporterName,
+       s.kind AS organisationKind,
        labels(s) AS labels,
        EXISTS { MATCH (s)-[r:SUPPORTED_BY]->(m) WHERE r.status = 'ACTIVE' } AS reciprocal
 ORDER BY t.since, t.id
@@ -88,6 +91,7 @@ WHERE t.status IN $statuses
 RETURN m.id AS memberId, m.displayName AS memberName,
        t{.id, .relation, .status, .since, .endedAt, .endedFrom} AS tie,
        s.id AS supporterId, coalesce(s.displayName, s.name) AS supporterName,
+       s.kind AS organisationKind,
        labels(s) AS labels,
        EXISTS { MATCH (s)-[r:SUPPORTED_BY]->(m) WHERE r.status = 'ACTIVE' } AS reciprocal
 ORDER BY t.since, t.id
@@ -151,11 +155,19 @@ def to_tie(row: dict[str, Any]) -> Tie:
     unanswered = status in (TieStatus.INVITED, TieStatus.DECLINED) or (
         status is TieStatus.ENDED and tie.get("endedFrom") == TieStatus.INVITED.value
     )
+    kind = _kind(row["labels"])
+    # An organisation's kind comes with the tie: no second query to show the organisation.
+    organisation_kind = row.get("organisationKind") if kind is SupporterKind.ORGANISATION else None
     return Tie(
         id=tie["id"],
         member_id=row["memberId"],
         member_name=row["memberName"],
-        supporter=Supporter(row["supporterId"], _kind(row["labels"]), row["supporterName"]),
+        supporter=Supporter(
+            row["supporterId"],
+            kind,
+            row["supporterName"],
+            OrganisationKind(organisation_kind) if organisation_kind else None,
+        ),
         relation=Relation(tie["relation"]),
         status=status,
         since=tie["since"],

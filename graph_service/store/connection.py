@@ -79,9 +79,12 @@ class Store:
         # Bumped by every write from this process, so caches of the graph know they are stale.
         self.version = 0
         # Transactions in flight, and whether new ones must wait (see `exclusive`).
+        # Events rather than a lock: taking a turn costs nothing while no one is exclusive.
         self._running = 0
-        self._paused = False
-        self._turn = asyncio.Condition()
+        self._open = asyncio.Event()
+        self._open.set()
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     @classmethod
     def connect(
@@ -111,11 +114,13 @@ class Store:
 
     async def read(self, query: LiteralString, **params: Any) -> list[Row]:
         """Run one read statement (READ routing) and return its rows."""
-
-        async def work(tx: Tx) -> list[Row]:
-            return await tx.run(query, **params)
-
-        return await self._execute(work, neo4j.READ_ACCESS)
+        bound = _bound.get()
+        if bound is not None:
+            return await bound.run(query, **params)
+        # Auto-commit: one round trip (RUN and PULL together), where an explicit transaction
+        # adds a COMMIT. A single read needs nothing more to be consistent.
+        statement = neo4j.Query(query, timeout=self.query_timeout)
+        return await self._guarded(lambda: self._autocommit(statement, params), neo4j.READ_ACCESS)
 
     async def write(self, query: LiteralString, **params: Any) -> list[Row]:
         """Run one write statement in a retried transaction."""
@@ -173,6 +178,11 @@ class Store:
             await callback()
         return value
 
+    @property
+    def in_transaction(self) -> bool:
+        """True inside `atomically`: statements join the bound transaction."""
+        return _bound.get() is not None
+
     async def after_commit(self, callback: AfterCommit) -> None:
         """Run `callback` once the current unit commits (at once outside `atomically`)."""
         bound = _bound.get()
@@ -185,28 +195,14 @@ class Store:
     async def exclusive(self) -> AsyncIterator[None]:
         """Run the block with no transaction of this process in flight (new ones wait)."""
         # For engine maintenance that would break transactions running beside it.
-        async with self._turn:
-            await self._turn.wait_for(lambda: not self._paused)
-            self._paused = True
-            await self._turn.wait_for(lambda: self._running == 0)
+        while not self._open.is_set():
+            await self._open.wait()
+        self._open.clear()
         try:
+            await self._idle.wait()
             yield
         finally:
-            async with self._turn:
-                self._paused = False
-                self._turn.notify_all()
-
-    @asynccontextmanager
-    async def _turn_taken(self) -> AsyncIterator[None]:
-        async with self._turn:
-            await self._turn.wait_for(lambda: not self._paused)
-            self._running += 1
-        try:
-            yield
-        finally:
-            async with self._turn:
-                self._running -= 1
-                self._turn.notify_all()
+            self._open.set()
 
     async def ping(self) -> None:
         """Raise GraphUnavailable unless the graph answers a trivial query (one try, no retry)."""
@@ -239,25 +235,37 @@ class Store:
         bound = _bound.get()
         if bound is not None:
             return await work(bound)
+        return await self._guarded(lambda: self._attempt(work, access), access, changes_graph)
+
+    async def _guarded(
+        self, attempt: Callable[[], Awaitable[T]], access: str, changes_graph: bool = True
+    ) -> T:
         self.health.check()
         left = self._time_left()
         if left <= 0:
             raise GraphTimeout("the graph did not answer in time")
-        async with self._turn_taken():
-            try:
-                async with asyncio.timeout(left):
-                    return await self._attempts(work, access, changes_graph, until=left)
-            except TimeoutError:
-                raise GraphTimeout("the graph did not answer in time") from None
+        while not self._open.is_set():
+            await self._open.wait()
+        self._running += 1
+        self._idle.clear()
+        try:
+            async with asyncio.timeout(left):
+                return await self._attempts(attempt, access, changes_graph, until=left)
+        except TimeoutError:
+            raise GraphTimeout("the graph did not answer in time") from None
+        finally:
+            self._running -= 1
+            if not self._running:
+                self._idle.set()
 
     async def _attempts(
-        self, work: Callable[[Tx], Awaitable[T]], access: str, changes_graph: bool, until: float
+        self, attempt: Callable[[], Awaitable[T]], access: str, changes_graph: bool, until: float
     ) -> T:
         started = time.monotonic()
         backoff = _FIRST_BACKOFF
         while True:
             try:
-                value = await self._attempt(work, access)
+                value = await attempt()
             except DRIVER_ERRORS as exc:
                 if unreachable(exc):
                     self.health.mark_down(str(translate(exc)))
@@ -275,6 +283,14 @@ class Store:
                 # Even a failed write may have changed something before failing.
                 if access == neo4j.WRITE_ACCESS and changes_graph:
                     self.version += 1
+
+    async def _autocommit(self, statement: neo4j.Query, params: dict[str, Any]) -> list[Row]:
+        self.statements += 1
+        async with self.driver.session(
+            database=self.database, default_access_mode=neo4j.READ_ACCESS
+        ) as session:
+            result = await session.run(statement, params)
+            return await result.data()
 
     async def _attempt(self, work: Callable[[Tx], Awaitable[T]], access: str) -> T:
         async with self.driver.session(database=self.database, default_access_mode=access) as s:

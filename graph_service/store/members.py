@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from graph_service.domain import Member, MemberStatus, Page
+from graph_service.domain import Member, MemberStatus, Page, Tie
+from graph_service.store import circles as store_circles
 from graph_service.store.connection import Store
 
 CREATE_MEMBER = """
@@ -30,6 +31,22 @@ SET_STATUS = """
 MATCH (m:Member {id: $id})
 SET m.status = $status, m.updatedAt = $now
 RETURN m{.id, .displayName, .status, .memberSince, .createdAt, .updatedAt} AS member
+"""
+
+# A member and their circle in one statement, for a request that asks for both: each row is
+# the member with one tie (or none, for an empty circle), in the columns `to_tie` reads.
+MEMBERS_WITH_CIRCLES = """
+UNWIND $ids AS wanted
+MATCH (m:Member {id: wanted})
+OPTIONAL MATCH (m)-[t:SUPPORTED_BY]->(s)
+WHERE t.status IN $statuses
+RETURN m{.id, .displayName, .status, .memberSince, .createdAt, .updatedAt} AS member,
+       m.id AS memberId, m.displayName AS memberName,
+       t{.id, .relation, .status, .since, .endedAt, .endedFrom} AS tie,
+       s.id AS supporterId, coalesce(s.displayName, s.name) AS supporterName,
+       s.kind AS organisationKind, labels(s) AS labels,
+       EXISTS { MATCH (s)-[r:SUPPORTED_BY]->(m) WHERE r.status = 'ACTIVE' } AS reciprocal
+ORDER BY t.since, t.id
 """
 
 # Filters are parameters that may be null, so one fixed statement serves every combination.
@@ -82,6 +99,24 @@ async def members_by_ids(store: Store, ids: list[str]) -> dict[str, Member]:
     """The members with these ids (missing ones absent)."""
     rows = await store.read(MEMBERS_BY_IDS, ids=list(dict.fromkeys(ids)))
     return {row["member"]["id"]: to_member(row["member"]) for row in rows}
+
+
+async def members_with_circles(
+    store: Store, ids: list[str], include_ended: bool
+) -> tuple[dict[str, Member], dict[str, list[Tie]]]:
+    """The members with these ids and their circles (as `circles.circles` gives them)."""
+    statuses = store_circles.ALL if include_ended else store_circles.OPEN
+    rows = await store.read(MEMBERS_WITH_CIRCLES, ids=list(dict.fromkeys(ids)), statuses=statuses)
+    members: dict[str, Member] = {}
+    circles: dict[str, list[Tie]] = {}
+    for row in rows:
+        member_id = row["memberId"]
+        if member_id not in members:
+            members[member_id] = to_member(row["member"])
+            circles[member_id] = []
+        if row["tie"] is not None:
+            circles[member_id].append(store_circles.to_tie(row))
+    return members, circles
 
 
 async def update_display_name(
