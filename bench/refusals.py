@@ -1,12 +1,16 @@
 """What a refused request costs the server: CPU milliseconds per refusal, worst documents.
 
-Builds the most expensive requests it can that stay within the body size and are refused
-(too many tokens, fields, aliases, too deep, fragments that multiply, long strings, comments,
-syntax errors, malformed JSON, no token, rate-limited), and sends each one many times straight
-to the real app's ASGI callable in this process, with the full middleware stack, on a fresh
-embedded engine. Each request is timed with time.process_time (this process's CPU, all
-threads; the engine is another process). Also shows, for scale, a small accepted query and the
-worst documents that pass every limit but fail graphql-core's own validation.
+Builds the most expensive requests it can, by section: documents just over the token, field,
+alias or depth limits (and introspection, in production); malformed bodies, no token, a body
+too large, rate-limited; each kind of costly document in refusal_documents.py (same-named
+fields that graphql-core's overlap check compares pairwise, hundreds of errors, sheer size)
+as large as the token, field, alias and depth limits allow, which the cost limit refuses
+before parsing; the same kinds as large as every limit allows, cost included, which
+graphql-core parses and refuses; accepted documents for scale. Each is sent many times
+straight to the real app's ASGI callable in this process, with the full middleware stack, on
+a fresh embedded engine ("app"), and documents also go through the same schema's execute
+without HTTP, execution skipped ("graphql": parse and validation). Each run is timed with
+time.process_time (this process's CPU, all threads; the engine is another process).
 
     .venv/bin/python bench/refusals.py [--repeat N]
 """
@@ -24,16 +28,22 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from graphql import ExecutionResult
 from starlette.applications import Starlette
 from starlette.types import Message
+from strawberry.extensions import SchemaExtension
 
+from bench.refusal_documents import Document, accepted, over_the_limits, worst_documents
+from graph_service.api.schema import Schema, build_schema
 from graph_service.app import create_app
 from graph_service.auth import Role, issue_token
+from graph_service.graphql_limits import MAX_COST, measure_document
+from graph_service.graphql_measure import QUERY_TOO_COMPLEX
 from graph_service.settings import Settings, load_settings
 
 SECRET = "bench-" + "s" * 40
@@ -50,112 +60,47 @@ class Case:
     code: str | None  # the first error's extensions.code; None: no code (GraphQL errors)
     headers: tuple[tuple[bytes, bytes], ...] = ()
     refused: bool = True
+    query: str | None = None  # a document to time in-process too
+    operation: str | None = None
 
 
-def _operation(query: str) -> bytes:
-    return json.dumps({"query": query}).encode()
+def _operation(query: str, operation: str | None = None) -> bytes:
+    return json.dumps({"query": query, "operationName": operation}).encode()
 
 
-def _fields(count: int, name: str = "__typename") -> str:
-    return " ".join([name] * count)
-
-
-def _cases(settings: Settings) -> list[Case]:
-    """The worst requests under the limits of these settings (the defaults).
-
-    Each operation gets a comment of its own per request (see _unique): one token more.
-    """
-    tokens, fields = settings.graphql_max_tokens, settings.graphql_max_fields
-    depth, aliases = settings.graphql_max_depth, settings.graphql_max_aliases
-    room = settings.max_body_bytes - 200  # what the JSON envelope leaves for the document
-    nested = "id"
-    for level in range(depth + 1):
-        nested = f"{['member', 'circle'][level % 2]} {{ {nested} }}"
-    chain = " ".join(f"fragment F{i} on Query {{ ...F{i + 1} ...F{i + 1} }}" for i in range(40))
-    spreads = " ".join(f"...G{i}" for i in range(fields // 2 + 1))
-    fragments = " ".join(
-        f"fragment G{i} on Query {{ me {{ role }} }}" for i in range(fields // 2 + 1)
+def _doc(document: Document) -> Case:
+    """A GraphQL request: refused with the document's code (None: any), or accepted."""
+    body = _operation(document.query, document.operation)
+    return Case(
+        document.name,
+        body,
+        200,
+        document.code,
+        refused=document.refused,
+        query=document.query,
+        operation=document.operation,
     )
-    long_string = "x" * (room - 11 * fields - 1000)
-    escapes = "\\u00e9" * ((room - 1000) // 7)  # 7 bytes each in JSON
+
+
+def _cases(settings: Settings, schema: Schema) -> list[Case | str]:
+    """The worst requests under the limits of these settings (the defaults), by section."""
+    room = settings.max_body_bytes - 200  # what the JSON envelope leaves for the document
     json_case = {
         "nested-json-arrays": b"[" * (room // 2) + b"]" * (room // 2),
         "invalid-json-64k": b'{"query": "' + b"x" * room,
         "not-utf8-64k": b'{"query": "' + b"\xff" * room + b'"}',
         "json-string-64k": json.dumps("x" * room).encode(),
     }
-    cases = [
-        Case(f"tokens: {tokens + 1} names", _operation("{ " + _fields(tokens - 1)), 200, None),
-        Case(
-            f"tokens: {tokens + 1} comments",
-            _operation("{ me { role } }\n" + "#\n" * (tokens - 6)),
-            200,
-            None,
-        ),
-        Case(
-            f"fields: {tokens - 10} x __typename",
-            _operation("{ " + _fields(tokens - 10) + " }"),
-            200,
-            None,
-        ),
-        Case(
-            f"fields: {fields + 1}, long names",
-            _operation("{ " + " ".join(f"f{'x' * 100}{i}" for i in range(fields + 1)) + " }"),
-            200,
-            None,
-        ),
-        Case(
-            "fields: 2^40 by a fragment chain",
-            _operation(f"{{ ...F0 }} {chain} fragment F40 on Query {{ __typename }}"),
-            200,
-            None,
-        ),
-        Case(
-            f"fields: {fields // 2 + 1} fragments of 2 fields",
-            _operation(f"{{ {spreads} }} {fragments}"),
-            200,
-            None,
-        ),
-        Case(
-            f"depth: {depth + 1}, {fields - 20} fields beside",
-            _operation(f"{{ {nested} {_fields(fields - 20)} }}"),
-            200,
-            None,
-        ),
-        Case(
-            f"aliases: {aliases + 1}, {fields - 40} fields beside",
-            _operation(
-                "{ "
-                + " ".join(f"a{i}: me {{ role }}" for i in range(aliases + 1))
-                + f" {_fields(fields - 40)} }}"
-            ),
-            200,
-            None,
-        ),
-        Case(
-            f"long string ({len(long_string) // 1024} KiB) + {fields + 1} fields",
-            _operation(f'{{ member(id: "{long_string}") {{ id }} {_fields(fields + 1)} }}'),
-            200,
-            None,
-        ),
-        Case(
-            f"escaped string ({len(escapes) // 1024} KiB) + depth {depth + 1}",
-            _operation(f'{{ n: member(id: "{escapes}") {{ id }} {nested} }}'),
-            200,
-            None,
-        ),
-        Case(
-            f"syntax: stray character after {tokens - 2} tokens",
-            _operation("{ " + _fields(tokens - 2) + " } %"),
-            200,
-            None,
-        ),
-        Case(
-            f"syntax: unclosed after {tokens - 2} tokens",
-            _operation("{ " + _fields(tokens - 2) + " { "),
-            200,
-            None,
-        ),
+    graph = schema._schema
+    over_cost = [
+        replace(d, code=QUERY_TOO_COMPLEX)
+        for d in worst_documents(settings, graph, cost=False)
+        if measure_document(d.query, 10**6).cost > MAX_COST
+    ]
+    return [
+        "Over a limit on the text: refused before parsing",
+        *map(_doc, over_the_limits(settings)),
+        "Refused by the HTTP layer",
         *(Case(name, body, 400, "BAD_REQUEST") for name, body in json_case.items()),
         Case(
             "no token, 64 KiB body",
@@ -170,35 +115,13 @@ def _cases(settings: Settings) -> list[Case]:
             413,
             "PAYLOAD_TOO_LARGE",
         ),
-        # For scale: within every limit, so graphql-core parses and validates them in full.
-        Case(
-            f"validation: {fields} unknown fields",
-            _operation("{ " + " ".join(f"f{i}" for i in range(fields)) + " }"),
-            200,
-            None,
-        ),
-        Case(
-            f"validation: {fields // 2 - 1} x me {{ role }} + 1 unknown",
-            _operation("{ " + _fields(fields // 2 - 1, "me { role }") + " nope }"),
-            200,
-            None,
-        ),
-        Case(
-            f"syntax: bad grammar after {tokens - 15} tokens",
-            _operation("{ me(x: [" + "1 " * (tokens - 15) + "]) { role } : }"),
-            200,
-            None,
-        ),
-        Case("accepted: { me { role } }", _operation("{ me { role } }"), 200, None, refused=False),
-        Case(
-            f"accepted: {fields // 2} x me {{ role }}",
-            _operation("{ " + _fields(fields // 2, "me { role }") + " }"),
-            200,
-            None,
-            refused=False,
-        ),
+        "Within the token, field, alias and depth limits, over the cost: refused before parsing",
+        *map(_doc, over_cost),
+        "Within every limit, cost included: refused by graphql-core (parse, validation)",
+        *map(_doc, worst_documents(settings, graph)),
+        "Accepted, for scale",
+        *map(_doc, accepted(settings)),
     ]
-    return cases
 
 
 _counter = iter(range(10**9))
@@ -265,6 +188,25 @@ def _check(case: Case, status: int, body: dict[str, Any]) -> None:
         raise RuntimeError(f"{case.name}: unexpected answer {status} {json.dumps(body)[:300]}")
 
 
+class _SkipExecution(SchemaExtension):
+    """Stop after validation: the in-process figure is the cost of parsing and checking."""
+
+    def on_execute(self) -> Iterator[None]:
+        self.execution_context.result = ExecutionResult(data={})
+        yield
+
+
+async def _execute(schema: Schema, case: Case) -> tuple[int, dict[str, Any]]:
+    assert case.query is not None
+    query = f"#{next(_counter)}\n{case.query}"
+    result = await schema.execute(query, operation_name=case.operation)
+    errors = [{"extensions": e.extensions or {}} for e in result.errors or ()]
+    return 200, {"errors": errors} if errors else {"data": result.data}
+
+
+Row = tuple[str, int, float | None, float, float, bool]
+
+
 async def _run(repeat: int) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-refusals-") as folder:
         settings = load_settings(
@@ -282,21 +224,35 @@ async def _run(repeat: int) -> None:
             graph_uri="bolt://127.0.0.1:1",  # never reached: no lifespan, every request refused
         )
         app = create_app(settings)
+        schema = build_schema(settings)  # the app's schema, without HTTP and execution
+        schema.extensions = (*schema.extensions, _SkipExecution)
         token = issue_token(SECRET, Role.COORDINATOR)
-        rows: list[tuple[str, int, float, float]] = []
+        rows: list[Row | str] = []
         async with app.router.lifespan_context(app):
-            for case in _cases(settings):
-                rows.append(await _time(lambda c=case: _request(app, c, token), case, repeat))
+            for case in _cases(settings, schema):
+                if isinstance(case, str):
+                    rows.append(case)
+                    continue
+                graphql = None
+                if case.query is not None:
+                    graphql = await _time(lambda c=case: _execute(schema, c), case, repeat)
+                served = await _time(lambda c=case: _request(app, c, token), case, repeat)
+                rows.append(
+                    (case.name, len(case.body), graphql and graphql[0], *served, case.refused)
+                )
         # A bad token's first request spends the client address's quota of one a minute.
         throttled = create_app(limited)
         junk = ((b"authorization", b"Bearer junk"),)
         case = Case("rate-limited (429)", _operation("{ me { role } }"), 429, "RATE_LIMITED", junk)
         await _request(throttled, Case("first", case.body, 401, None, junk), token)
-        rows.append(await _time(lambda: _request(throttled, case, token), case, repeat))
+        rows.append("Refused by the rate limit")
+        served = await _time(lambda: _request(throttled, case, token), case, repeat)
+        rows.append((case.name, len(case.body), None, *served, True))
     _print(settings, rows, repeat)
 
 
-async def _time(send: Callable[[], Any], case: Case, repeat: int) -> tuple[str, int, float, float]:
+async def _time(send: Callable[[], Any], case: Case, repeat: int) -> tuple[float, float]:
+    """The median and the maximum CPU milliseconds of `repeat` runs, after a check."""
     for _ in range(3):  # warm-up, and a check of the answer
         status, body = await send()
         _check(case, status, body)
@@ -305,27 +261,29 @@ async def _time(send: Callable[[], Any], case: Case, repeat: int) -> tuple[str, 
         started = time.process_time()
         await send()
         samples.append((time.process_time() - started) * 1000)
-    return case.name, len(case.body), statistics.median(samples), max(samples)
+    return statistics.median(samples), max(samples)
 
 
-def _print(settings: Settings, rows: list[tuple[str, int, float, float]], repeat: int) -> None:
+def _print(settings: Settings, rows: list[Row | str], repeat: int) -> None:
     cpus = os.cpu_count()
     print(
         f"bench/refusals.py, {dt.date.today()}, {platform.system()} {cpus} CPUs, Python "
-        f"{platform.python_version()}; {repeat} requests each, CPU ms per request in-process "
+        f"{platform.python_version()}; {repeat} runs each, CPU ms per request in-process "
         f"(limits: {settings.graphql_max_tokens} tokens, {settings.graphql_max_fields} fields, "
         f"depth {settings.graphql_max_depth}, {settings.graphql_max_aliases} aliases, "
         f"{settings.max_body_bytes} bytes)\n"
+        "graphql: schema.execute, parse and validation only (median); "
+        "app: the whole ASGI app (median, max)\n"
     )
-    print(f"{'request':52} {'bytes':>7} {'median':>8} {'max':>8}")
-    for name, size, median, worst in rows:
-        flag = (
-            "  over budget"
-            if median > BUDGET_MS
-            and not name.startswith(("validation:", "syntax: bad", "accepted:"))
-            else ""
-        )
-        print(f"{name:52} {size:7} {median:8.2f} {worst:8.2f}{flag}")
+    print(f"{'request':52} {'bytes':>7} {'graphql':>8} {'app':>8} {'max':>8}")
+    for row in rows:
+        if isinstance(row, str):
+            print(f"\n{row}")
+            continue
+        name, size, graphql, median, worst, refused = row
+        flag = "  over budget" if refused and median > BUDGET_MS else ""
+        shown = "" if graphql is None else f"{graphql:.2f}"
+        print(f"{name:52} {size:7} {shown:>8} {median:8.2f} {worst:8.2f}{flag}")
 
 
 def main() -> None:

@@ -1,14 +1,13 @@
-"""GraphQL document limits: size, fields, depth, aliases and tokens, checked cheaply before
-graphql-core parses a document; no introspection and no suggestions in production."""
+"""GraphQL document limits: size, fields, depth, aliases, tokens and cost, checked cheaply
+before graphql-core parses a document (graphql_measure); validation at a bounded cost
+(graphql_validation); no introspection and no suggestions in production."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from functools import partial
 
-from graphql import GraphQLError
+from graphql import GraphQLError, parse
 from strawberry.extensions import (
     DisableIntrospection,
     MaxAliasesLimiter,
@@ -17,7 +16,32 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 
+from graph_service.graphql_measure import (
+    GRAPHQL_PARSE_FAILED,
+    INTROSPECTION_DISABLED,
+    QUERY_TOO_COMPLEX,
+    DocumentRefused,
+    DocumentSize,
+    measure_document,
+)
+from graph_service.graphql_validation import BoundedValidation
 from graph_service.settings import Settings
+
+__all__ = [
+    "MAX_COST",
+    "DocumentLimiter",
+    "DocumentRefused",
+    "DocumentSize",
+    "HideSuggestions",
+    "graphql_limits",
+    "measure_document",
+]
+
+# In graphql_measure's units: just above the heaviest documents that the tests must accept,
+# the largest query (110), `{ me { role } }` padded with comments to 2,000 tokens (150) and
+# 15 aliases of `me { role }` (169). Refusing the worst document of this cost, of any kind,
+# costs about as much as these (bench/refusals.py). GraphiQL's introspection query: 678.
+MAX_COST = 175
 
 SUGGESTION = " Did you mean "
 
@@ -34,199 +58,78 @@ class HideSuggestions(SchemaExtension):
             error.message = error.message.split(SUGGESTION, 1)[0]
 
 
-# GraphQL's lexical grammar, for a count at C speed: graphql-core's own lexer reads a
-# character at a time in Python (about 20 µs a token), so a document refused only after
-# parsing has already cost tens of milliseconds. Each match is one token, or one character
-# the grammar does not allow (group 6).
-_LEXEME = re.compile(
-    r"[\s,\ufeff]*+(?:"
-    r"([_A-Za-z][_0-9A-Za-z]*+)"  # 1: a name (the commonest first)
-    r"|(\.\.\.|[!$&()\[\]{}:=@|])"  # 2: a punctuator
-    r"|(#[^\n\r]*+)"  # 3: a comment, a token for graphql-core's max_tokens
-    # 4: a block string, or a string (possessive runs: one pass over a 60 KiB string)
-    r'|("""(?:[^"\\]++|\\"""|\\|"(?!""))*+"""|"[^"\\\n\r]*+(?:\\.[^"\\\n\r]*+)*+")'
-    r"|(-?[0-9][0-9.eE+-]*+)"  # 5: a number
-    r"|([^\s,\ufeff])"  # 6: anything else
-    r")"
-)
-_NAME, _PUNCTUATOR, _COMMENT, _STRING, _NUMBER, _STRAY = range(1, 7)
-_OPERATIONS = frozenset({"query", "mutation", "subscription"})
-# After these, a name in a selection set is no field: a directive, a type condition, a spread.
-_NOT_FIELDS = frozenset({"@", "on", "..."})
-
-
-@dataclass
-class _Definition:
-    """What one operation or fragment selects, before its fragment spreads are counted in."""
-
-    name: str
-    operation: bool
-    fields: int = 0
-    aliases: int = 0
-    depth: int = 0
-    # (depth at the spread, or None under an introspection field; fragment name)
-    spreads: list[tuple[int | None, str]] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class DocumentSize:
-    """A document's size as the limits see it, with fragments counted where spread."""
-
-    tokens: int
-    fields: int
-    aliases: int
-    depth: int
-    deepest: str
-
-
-class DocumentRefused(GraphQLError):
-    """A document over a limit, refused before graphql-core parses or validates it."""
-
-
-def measure_document(text: str, max_tokens: int) -> DocumentSize:
-    """Count a document's tokens, fields, aliases and depth; DocumentRefused past max_tokens."""
-    definitions: list[_Definition] = []
-    current: _Definition | None = None
-    # One entry per open selection set: its depth (None under an introspection field,
-    # which the depth limit ignores, as strawberry's QueryDepthLimiter does).
-    stack: list[int | None] = []
-    parens = tokens = 0
-    previous = ""  # the previous name or punctuator
-    field_name = ""  # the last field named in the selection set at hand ("" after `...`)
-    for match in _LEXEME.finditer(text):
-        tokens += 1
-        if tokens > max_tokens:
-            raise DocumentRefused(f"Document contains more than {max_tokens} tokens.")
-        kind = match.lastindex
-        if kind == _NAME:
-            value = match.group(_NAME)
-            if parens:
-                pass  # argument and variable names, enum values
-            elif current is not None and stack and previous not in _NOT_FIELDS:
-                current.fields += 1  # the commonest case first
-                field_name = value
-            elif not stack:
-                # Definition headers: `query Name`, `fragment Name on Type`.
-                if previous in _OPERATIONS and current is not None:
-                    current.name = value
-                elif previous == "fragment":
-                    current = _Definition(value, operation=False)
-                    definitions.append(current)
-                elif current is None and value in _OPERATIONS:
-                    current = _Definition("anonymous", operation=True)
-                    definitions.append(current)
-            elif current is not None and previous == "..." and value != "on":
-                current.spreads.append((stack[-1], value))
-            previous = value  # after `@` or `on`: a directive's name or a type condition
-        elif kind == _PUNCTUATOR:
-            value = match.group(_PUNCTUATOR)
-            if value == "(":
-                parens += 1
-            elif value == ")":
-                parens -= 1
-            elif parens:
-                pass  # `{`, `}` and `:` inside arguments belong to values
-            elif value == "{":
-                if not stack:
-                    if current is None:  # a `{ … }` shorthand query
-                        current = _Definition("anonymous", operation=True)
-                        definitions.append(current)
-                    stack.append(0)
-                else:
-                    depth = stack[-1]
-                    if field_name.startswith("__"):
-                        depth = None
-                    elif field_name and depth is not None:
-                        depth += 1  # an inline fragment's set is as deep as its parent's
-                        if current is not None and depth > current.depth:
-                            current.depth = depth
-                    stack.append(depth)
-                field_name = ""
-            elif value == "}":
-                if stack:
-                    stack.pop()
-                if not stack:
-                    current = None
-            elif value == ":" and stack and current is not None and previous.isidentifier():
-                # What looked like a field was its alias; the field follows.
-                current.aliases += 1
-                current.fields -= 1
-            elif value == "...":
-                field_name = ""
-            previous = value
-        elif kind == _STRAY:
-            raise DocumentRefused(f"Syntax Error: Unexpected character {match.group(kind)!r}.")
-    if parens or stack:
-        raise DocumentRefused("Syntax Error: unbalanced brackets.")
-    return _expand(definitions, tokens)
-
-
-def _expand(definitions: list[_Definition], tokens: int) -> DocumentSize:
-    """Count every fragment's selections where it is spread (once per fragment: linear)."""
-    fragments = {d.name: d for d in definitions if not d.operation}
-    done: dict[str, tuple[int, int, int]] = {}
-
-    def total(definition: _Definition, visiting: frozenset[str]) -> tuple[int, int, int]:
-        if not definition.operation and definition.name in done:
-            return done[definition.name]
-        fields, aliases, depth = definition.fields, definition.aliases, definition.depth
-        for at, name in definition.spreads:
-            fragment = fragments.get(name)
-            if fragment is None or name in visiting:
-                continue  # validation reports unknown fragments and cycles
-            more = total(fragment, visiting | {name})
-            fields, aliases = fields + more[0], aliases + more[1]
-            if at is not None:
-                depth = max(depth, at + more[2])
-        if not definition.operation:
-            done[definition.name] = (fields, aliases, depth)
-        return fields, aliases, depth
-
-    syntactic = sum(d.fields for d in definitions)
-    operations = [(d.name, total(d, frozenset())) for d in definitions if d.operation]
-    deepest, (_, _, depth) = max(operations, key=lambda o: o[1][2], default=("", (0, 0, 0)))
-    return DocumentSize(
-        tokens=tokens,
-        fields=max([syntactic, *(counts[0] for _, counts in operations)]),
-        aliases=sum(counts[1] for _, counts in operations),
-        depth=depth,
-        deepest=deepest,
-    )
-
-
 class DocumentLimiter(SchemaExtension):
-    """Refuse documents over the token, field, alias or depth limits before parsing them."""
+    """Refuse documents over the token, field, alias, depth or cost limits before parsing."""
 
     # strawberry's own limiters stay behind this one: they see the parsed document, and
     # they are exact where this count is not sure (it only refuses what is surely over).
 
-    def __init__(self, *, max_tokens: int, max_fields: int, max_aliases: int, max_depth: int):
+    def __init__(
+        self,
+        *,
+        max_tokens: int,
+        max_fields: int,
+        max_aliases: int,
+        max_depth: int,
+        max_cost: int = MAX_COST,
+        introspection: bool = True,
+    ) -> None:
         self.max_tokens = max_tokens
         self.max_fields = max_fields
         self.max_aliases = max_aliases
         self.max_depth = max_depth
+        self.max_cost = max_cost
+        self.introspection = introspection
 
     def on_parse(self) -> Iterator[None]:
-        """Measure the document's text; a refusal ends the operation with one error."""
-        text = self.execution_context.query
-        if text is not None and self.execution_context.graphql_document is None:
+        """Measure and check the text, then parse it; a refusal ends the operation."""
+        context = self.execution_context
+        text = context.query
+        if text is not None and context.graphql_document is None:
             size = measure_document(text, self.max_tokens)
-            if size.fields > self.max_fields:
-                raise DocumentRefused(
-                    f"Document selects more than {self.max_fields} fields (a fragment's "
-                    "count where it is spread): split it into smaller operations."
-                )
-            if size.aliases > self.max_aliases:
-                raise DocumentRefused(f"{size.aliases} aliases found. Allowed: {self.max_aliases}")
-            if size.depth > self.max_depth:
-                raise DocumentRefused(
-                    f"'{size.deepest}' exceeds maximum operation depth of {self.max_depth}"
-                )
+            self.check(size)
+            # Here rather than by strawberry: without the comments (see DocumentSize.text),
+            # and with a code on syntax errors as on every other refusal.
+            try:
+                context.graphql_document = parse(size.text, **context.parse_options)
+            except GraphQLError as error:
+                error.extensions = {**(error.extensions or {}), "code": GRAPHQL_PARSE_FAILED}
+                raise
         yield
+
+    def check(self, size: DocumentSize) -> None:
+        """Refuse a document over a limit (DocumentRefused)."""
+        if size.fields > self.max_fields:
+            raise DocumentRefused(
+                f"Document selects more than {self.max_fields} fields (a fragment's "
+                "count where it is spread): split it into smaller operations."
+            )
+        if size.aliases > self.max_aliases:
+            raise DocumentRefused(f"{size.aliases} aliases found. Allowed: {self.max_aliases}")
+        if size.depth > self.max_depth:
+            raise DocumentRefused(
+                f"'{size.deepest}' exceeds maximum operation depth of {self.max_depth}"
+            )
+        if size.introspection and not self.introspection:
+            # DisableIntrospection's words, without the parse and the validation that
+            # it needs (7 ms for the introspection query), whose type check it keeps.
+            raise DocumentRefused(
+                "GraphQL introspection has been disabled, but the requested query "
+                f"contained the field '{size.introspection}'.",
+                INTROSPECTION_DISABLED,
+            )
+        # GraphiQL's introspection query costs about 700: in development (the only
+        # place where it is allowed), a document that asks for the schema goes free.
+        if size.cost > self.max_cost and not (self.introspection and size.introspection):
+            raise DocumentRefused(
+                "Document too complex: it would cost more than the server allows to "
+                "parse and check (fewer fields, arguments or operations, or split it).",
+                QUERY_TOO_COMPLEX,
+            )
 
 
 def graphql_limits(settings: Settings) -> list[Callable[[], SchemaExtension]]:
-    """Size, depth, alias and token limits; no introspection or suggestions in production."""
+    """Limits on documents, bounded validation; no introspection or suggestions in production."""
     # Factories, not instances: strawberry builds extensions afresh for each operation, so
     # that concurrent operations do not share one execution context.
     limits: list[Callable[[], SchemaExtension]] = [
@@ -236,6 +139,7 @@ def graphql_limits(settings: Settings) -> list[Callable[[], SchemaExtension]]:
             max_fields=settings.graphql_max_fields,
             max_aliases=settings.graphql_max_aliases,
             max_depth=settings.graphql_max_depth,
+            introspection=settings.development,
         ),
         partial(MaxTokensLimiter, max_token_count=settings.graphql_max_tokens),
         partial(QueryDepthLimiter, max_depth=settings.graphql_max_depth),
@@ -243,4 +147,6 @@ def graphql_limits(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     ]
     if not settings.development:
         limits += [DisableIntrospection, HideSuggestions]
+    # Last: it runs the validation, with every rule the others have added.
+    limits.append(partial(BoundedValidation, hide_suggestions=not settings.development))
     return limits

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import httpx
 import pytest
 import uvicorn
-from graphql import get_introspection_query
+from graphql import get_introspection_query, parse, specified_rules, validate
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -20,13 +20,16 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
+from graph_service.api.schema import build_schema
 from graph_service.auth import Role, issue_token
-from graph_service.graphql_limits import DocumentRefused, measure_document
+from graph_service.graphql_limits import MAX_COST, DocumentRefused, measure_document
+from graph_service.graphql_validation import MAX_ERRORS, validate_bounded
 from graph_service.hardening import hardening_middleware
 from graph_service.ids import to_global_id
 from graph_service.middleware import RequestLogMiddleware
 from graph_service.settings import Settings
 from tests.conftest import SECRET, GraphQLClient, RunningServer, _free_port, token_for
+from tests.test_hardening import aliased, nested, tokens
 
 ME = "{ me { role } }"
 COORDINATOR = {"Authorization": f"Bearer {token_for(Role.COORDINATOR)}"}
@@ -115,6 +118,26 @@ def _fragment_chain(levels: int) -> str:
 
 
 @pytest.mark.parametrize(
+    ("document", "introspection"),
+    [
+        ("{ __schema { types { name } } }", "__schema"),
+        ('{ t: __type(name: "Me") { name } }', "__type"),
+        ("{ __schema: me { role } __type: __typename }", ""),
+        ("{ me(x: __schema) { role } } fragment __type on Query { __typename }", ""),
+    ],
+    ids=["schema", "aliased-type", "aliases-named-so", "arguments-and-fragment-names"],
+)
+def test_measure_document_finds_introspection(document: str, introspection: str) -> None:
+    assert measure_document(document, max_tokens=2000).introspection == introspection
+
+
+def test_measure_document_ignores_trailing_whitespace() -> None:
+    # Each character of a trailing run used to start a new scan of the rest (60 KiB: 7 s).
+    size = measure_document("{ me { role } }" + " ,\n" * 20_000, max_tokens=2000)
+    assert (size.tokens, size.fields) == (6, 2)
+
+
+@pytest.mark.parametrize(
     ("document", "fields", "aliases", "depth"),
     [
         ("{ me { role } }", 2, 0, 1),
@@ -157,8 +180,10 @@ def test_measure_document(document: str, fields: int, aliases: int, depth: int) 
     ids=["tokens", "stray-character", "unclosed-brace", "unclosed-paren"],
 )
 def test_measure_document_refuses(document: str, message: str) -> None:
-    with pytest.raises(DocumentRefused, match=message):
+    with pytest.raises(DocumentRefused, match=message) as refused:
         measure_document(document, max_tokens=2000)
+    code = "QUERY_TOO_LARGE" if message.startswith("more") else "GRAPHQL_PARSE_FAILED"
+    assert refused.value.extensions == {"code": code}
 
 
 OVER_LIMITS = {
@@ -181,7 +206,179 @@ async def test_documents_over_the_limits_refused_before_parsing(
 ) -> None:
     response = await as_coordinator.post(document)
     assert response.status_code == 200
-    assert message in str(_only_error(response)["message"])
+    error = _only_error(response)
+    assert message in str(error["message"])
+    assert error["extensions"] == {"code": "QUERY_TOO_LARGE"}
+
+
+def _spread(count: int) -> str:
+    """`count` fragments that each select `me { role }`, spread side by side."""
+    spreads = " ".join(f"...G{i}" for i in range(count))
+    fragments = " ".join(f"fragment G{i} on Query {{ me {{ role }} }}" for i in range(count))
+    return f"{{ {spreads} }} {fragments}"
+
+
+def _repeat(count: int, selection: str) -> str:
+    return "{ " + " ".join([selection] * count) + " }"
+
+
+# The worst documents within the token, field, alias and depth limits (bench/refusals.py
+# times them): each cost 25 ms to 7 s of CPU before the cost limit, which now refuses them
+# before parsing.
+EXPENSIVE = {
+    "300-same-leaves": _repeat(300, "__typename"),
+    "150-same-fields": _repeat(150, "me { role }"),
+    "149-same-fields-and-an-unknown": _repeat(149, "me { role }")[:-1] + "nope }",
+    "150-fragments-side-by-side": _spread(150),
+    "150-conflicting-arguments": "{ "
+    + " ".join(f'member(id: "{i}") {{ id }}' for i in range(150))
+    + " }",
+    "16-by-16-same-fields": _repeat(16, "me { " + "role " * 16 + "}"),
+    "300-unknown-fields": "{ " + " ".join(f"f{i}" for i in range(300)) + " }",
+    "990-unknown-directives": "{ me " + "@a " * 990 + "{ role } }",
+    "490-unused-variables": "query("
+    + " ".join(f"$v{i}: Int" for i in range(490))
+    + ") { me { role } }",
+    "1980-enum-values": "{ isolationReport(minSupporters: 1, componentSize: 1, "
+    "includeStatuses: [" + "ACTIVE " * 1980 + "]) { totalCount } }",
+    "299-operations": " ".join(f"query Q{i} {{ __typename }}" for i in range(299)),
+    "248-chained-fragments": "{ me { ...G0 } } "
+    + " ".join(f"fragment G{i} on Me {{ ...G{i + 1} }}" for i in range(248))
+    + " fragment G248 on Me { role }",
+    "lists-nested-990-deep": "{ me(x: " + "[" * 990 + "]" * 990 + ") { role } }",
+    "60-KiB-string": '{ member(id: "' + "x" * 60_000 + '") { id } }',
+    "60-KiB-of-whitespace": "{ me { role } }" + " " * 60_000,
+}
+
+
+@pytest.mark.parametrize("document", list(EXPENSIVE.values()), ids=list(EXPENSIVE))
+async def test_expensive_documents_within_the_limits_refused_by_cost(
+    as_coordinator: GraphQLClient, document: str
+) -> None:
+    size = measure_document(document, max_tokens=2000)
+    assert size.fields <= 300 and size.aliases <= 15 and size.depth <= 10  # within the limits
+    error = _only_error(await as_coordinator.post(document))
+    assert error["extensions"] == {"code": "QUERY_TOO_COMPLEX"}
+    assert str(error["message"]).startswith("Document too complex: it would cost more")
+
+
+# Within the cost too: graphql-core's validation refuses them, at a bounded cost.
+WITHIN_COST = {
+    "50-same-leaves": (_repeat(50, "__typename"), "QUERY_TOO_COMPLEX"),
+    "18-same-fields": (_repeat(18, "me { role }"), "QUERY_TOO_COMPLEX"),
+    "4-fragments-side-by-side": (
+        _spread(4).replace(" }", " nope }", 1),
+        "GRAPHQL_VALIDATION_FAILED",
+    ),
+    "11-conflicting-arguments": (
+        "{ " + " ".join(f'member(id: "{i}") {{ id }}' for i in range(11)) + " }",
+        "GRAPHQL_VALIDATION_FAILED",
+    ),
+    "40-unknown-fields": (
+        "{ " + " ".join(f"f{i}" for i in range(40)) + " }",
+        "GRAPHQL_VALIDATION_FAILED",
+    ),
+    "comments-and-an-unknown-field": (
+        "{ me { rol } }\n" + "# padding\n" * 1990,
+        "GRAPHQL_VALIDATION_FAILED",
+    ),
+    "bad-grammar-after-comments": ("# a\n" * 1000 + "{ me { role } : }", "GRAPHQL_PARSE_FAILED"),
+}
+
+
+@pytest.mark.parametrize(("document", "code"), list(WITHIN_COST.values()), ids=list(WITHIN_COST))
+async def test_documents_within_the_cost_refused_by_graphql_core_with_a_code(
+    as_coordinator: GraphQLClient, document: str, code: str
+) -> None:
+    assert measure_document(document, max_tokens=2000).cost <= MAX_COST
+    body = await as_coordinator(document)
+    errors = body["errors"]
+    assert body.get("data") is None and errors, body
+    assert [e["extensions"]["code"] for e in errors] == [code] * len(errors)  # type: ignore[index, union-attr]
+    assert len(errors) <= MAX_ERRORS + 1  # type: ignore[arg-type]  # + "Too many validation errors"
+
+
+async def test_same_fields_over_the_overlap_budget_are_too_complex_to_validate(
+    as_coordinator: GraphQLClient,
+) -> None:
+    error = _only_error(await as_coordinator.post(_repeat(50, "__typename")))
+    assert str(error["message"]).startswith("Document too complex to validate")
+    # Under the budget, the same rule still refuses fields that cannot be merged.
+    body = await as_coordinator("{ me { role } me { role: memberId } }")
+    assert "conflict because 'role' and 'memberId' are different fields" in str(body["errors"])
+
+
+@pytest.mark.parametrize(
+    "document",
+    [_repeat(300, "__typename"), _spread(150), _repeat(150, "me { role }")],
+    ids=["300-same-leaves", "150-fragments", "150-same-fields"],
+)
+def test_validation_alone_stays_bounded(document: str) -> None:
+    # Behind the cost limit, in case it is raised: the overlap rule stops at its budget.
+    schema = build_schema()._schema
+    errors = validate_bounded(schema, parse(document), specified_rules, hide_suggestions=True)
+    assert [e.extensions for e in errors] == [{"code": "QUERY_TOO_COMPLEX"}]
+
+
+def test_validation_reports_few_errors_and_no_suggestions() -> None:
+    document = parse("{ " + " ".join(f"me{i}" for i in range(300)) + " }")
+    errors = validate_bounded(
+        build_schema()._schema, document, specified_rules, hide_suggestions=True
+    )
+    assert len(errors) == MAX_ERRORS + 1
+    assert not any("Did you mean" in e.message for e in errors)
+    assert errors[-1].message.startswith("Too many validation errors")
+
+
+@pytest.mark.parametrize(
+    ("document", "cost"),
+    [
+        ("{ me { role } }", 26),
+        (nested(10), 71),
+        (tokens(2000), 150),
+        (aliased(15), 169),
+        # The largest query of the tests (test_help.py).
+        (
+            """
+mutation($from: ID!, $to: ID!, $on: Date!, $kind: HelpKind!) {
+  recordHelp(input: {fromMemberId: $from, toMemberId: $to, on: $on, kind: $kind}) {
+    help { id confirmed kind from { id } to { id } } userErrors { field code }
+  }
+}
+""",
+            110,
+        ),
+    ],
+    ids=["small", "depth-10", "2000-tokens-of-comments", "15-aliases", "largest-test-query"],
+)
+def test_ordinary_documents_stay_within_the_cost(document: str, cost: int) -> None:
+    assert measure_document(document, max_tokens=2000).cost == cost <= MAX_COST
+
+
+def test_comments_are_cut_before_parsing_keeping_lines_and_columns() -> None:
+    document = '# first\n{ member(id: "#1") { # second\n  id } }  # third'
+    size = measure_document(document, max_tokens=2000)
+    assert size.text == '\n{ member(id: "#1") { \n  id } }  '
+    assert size.tokens == 14  # graphql-core counts comments as tokens too
+    schema = build_schema()._schema
+    original = validate(schema, parse(document.replace("id }", "nope }")))
+    cut = validate(schema, parse(size.text.replace("id }", "nope }")))
+    assert [e.locations for e in cut] == [e.locations for e in original] != []
+
+
+async def test_production_refuses_introspection_before_parsing(
+    serve: Callable[[Settings], RunningServer], make_settings: Callable[..., Settings]
+) -> None:
+    server = serve(make_settings(env="production"))
+    async with httpx.AsyncClient(base_url=server.url) as http:
+        client = GraphQLClient(http, token_for(Role.COORDINATOR))
+        refused = _only_error(await client.post(get_introspection_query()))
+        assert refused["extensions"] == {"code": "INTROSPECTION_DISABLED"}
+        assert "contained the field '__schema'" in str(refused["message"])
+        # An alias named like an introspection field is no introspection.
+        assert await client("{ __schema: me { role } }") == {
+            "data": {"__schema": {"role": "COORDINATOR"}}
+        }
 
 
 async def test_field_limit_follows_the_setting(
