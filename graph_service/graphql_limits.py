@@ -7,14 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from functools import partial
 
-from graphql import GraphQLError, parse
-from strawberry.extensions import (
-    DisableIntrospection,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-    SchemaExtension,
-)
+from graphql import ASTValidationRule, GraphQLError, NoSchemaIntrospectionCustomRule, parse
+from strawberry.extensions import SchemaExtension
+from strawberry.extensions.max_aliases import create_validator as alias_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
 from graph_service.graphql_measure import (
     GRAPHQL_PARSE_FAILED,
@@ -24,7 +20,7 @@ from graph_service.graphql_measure import (
     DocumentSize,
     measure_document,
 )
-from graph_service.graphql_validation import BoundedValidation
+from graph_service.graphql_validation import BoundedValidation, ValidatedDocuments
 from graph_service.settings import Settings
 
 __all__ = [
@@ -73,6 +69,7 @@ class DocumentLimiter(SchemaExtension):
         max_depth: int,
         max_cost: int = MAX_COST,
         introspection: bool = True,
+        documents: ValidatedDocuments | None = None,
     ) -> None:
         self.max_tokens = max_tokens
         self.max_fields = max_fields
@@ -80,16 +77,25 @@ class DocumentLimiter(SchemaExtension):
         self.max_depth = max_depth
         self.max_cost = max_cost
         self.introspection = introspection
+        self.documents = documents if documents is not None else ValidatedDocuments()
 
     def on_parse(self) -> Iterator[None]:
         """Measure and check the text, then parse it; a refusal ends the operation."""
         context = self.execution_context
         text = context.query
         if text is not None and context.graphql_document is None:
+            known = self.documents.get(text)
+            if known is not None:
+                # Parsed, checked and validated before: the same text, the same answer.
+                context.graphql_document = known
+                context.pre_execution_errors = []
+                yield
+                return
             size = measure_document(text, self.max_tokens)
             self.check(size)
             # Here rather than by strawberry: without the comments (see DocumentSize.text),
             # and with a code on syntax errors as on every other refusal.
+            context.parse_options["max_tokens"] = self.max_tokens  # graphql-core's own guard
             try:
                 context.graphql_document = parse(size.text, **context.parse_options)
             except GraphQLError as error:
@@ -130,6 +136,15 @@ class DocumentLimiter(SchemaExtension):
 
 def graphql_limits(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     """Limits on documents, bounded validation; no introspection or suggestions in production."""
+    # The depth and alias rules are built once, not per operation as strawberry's limiter
+    # extensions would; and a document that passed is not parsed or validated again.
+    rules: tuple[type[ASTValidationRule], ...] = (
+        depth_rule(settings.graphql_max_depth, None),
+        alias_rule(settings.graphql_max_aliases),
+    )
+    if not settings.development:
+        rules += (NoSchemaIntrospectionCustomRule,)
+    documents = ValidatedDocuments()
     # Factories, not instances: strawberry builds extensions afresh for each operation, so
     # that concurrent operations do not share one execution context.
     limits: list[Callable[[], SchemaExtension]] = [
@@ -140,13 +155,17 @@ def graphql_limits(settings: Settings) -> list[Callable[[], SchemaExtension]]:
             max_aliases=settings.graphql_max_aliases,
             max_depth=settings.graphql_max_depth,
             introspection=settings.development,
+            documents=documents,
         ),
-        partial(MaxTokensLimiter, max_token_count=settings.graphql_max_tokens),
-        partial(QueryDepthLimiter, max_depth=settings.graphql_max_depth),
-        partial(MaxAliasesLimiter, max_alias_count=settings.graphql_max_aliases),
     ]
     if not settings.development:
-        limits += [DisableIntrospection, HideSuggestions]
-    # Last: it runs the validation, with every rule the others have added.
-    limits.append(partial(BoundedValidation, hide_suggestions=not settings.development))
+        limits.append(HideSuggestions)
+    limits.append(
+        partial(
+            BoundedValidation,
+            hide_suggestions=not settings.development,
+            rules=rules,
+            documents=documents,
+        )
+    )
     return limits

@@ -111,8 +111,16 @@ class BoundedValidation(SchemaExtension):
     # Last in the list of extensions: the others add their rules in on_operation, before
     # this runs; strawberry skips its own validation once pre_execution_errors is set.
 
-    def __init__(self, *, hide_suggestions: bool) -> None:
+    def __init__(
+        self,
+        *,
+        hide_suggestions: bool,
+        rules: tuple[type[ASTValidationRule], ...] = (),
+        documents: ValidatedDocuments | None = None,
+    ) -> None:
         self.hide_suggestions = hide_suggestions
+        self.rules = rules
+        self.documents = documents
 
     def on_validate(self) -> Iterator[None]:
         """Validate the parsed document, unless validation is disabled or already done."""
@@ -123,10 +131,35 @@ class BoundedValidation(SchemaExtension):
             and context.validation_rules
             and context.pre_execution_errors is None
         ):
-            context.pre_execution_errors = validate_bounded(
+            errors = validate_bounded(
                 context.schema._schema,
                 document,
-                context.validation_rules,
+                (*context.validation_rules, *self.rules),
                 hide_suggestions=self.hide_suggestions,
             )
+            context.pre_execution_errors = errors
+            if not errors and self.documents is not None and context.query is not None:
+                self.documents.add(context.query, document)
         yield
+
+
+class ValidatedDocuments:
+    """Documents that passed every limit and validation, by their text (a bounded cache)."""
+
+    # Validation depends only on the document, the schema and the rules, all fixed for the
+    # process: a client that sends the same document again (every page, every app) gets it
+    # checked once. Only documents that passed are kept; a refusal is never remembered.
+
+    def __init__(self, size: int = 500) -> None:
+        self.size = size
+        self._documents: dict[str, DocumentNode] = {}
+
+    def get(self, text: str) -> DocumentNode | None:
+        """The parsed document for this text, if it passed before."""
+        return self._documents.get(text)
+
+    def add(self, text: str, document: DocumentNode) -> None:
+        """Keep a document that passed (the oldest goes when the cache is full)."""
+        if len(self._documents) >= self.size:
+            del self._documents[next(iter(self._documents))]
+        self._documents[text] = document
