@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from functools import cached_property
 from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -50,40 +50,78 @@ def _grouped(
     return DataLoader(load_fn=load)
 
 
-@dataclass
 class Loaders:
-    """The loaders of one request."""
+    """The loaders of one request, each made when first used (most requests need one or two)."""
 
-    members: DataLoader[str, Member | None]
-    organisations: DataLoader[str, Organisation | None]
-    circles: DataLoader[tuple[str, bool], list[Tie]]
-    supporting: DataLoader[tuple[str, bool], list[Tie]]
-    balances: DataLoader[str, HelpBalance]
-    pending_help: DataLoader[str, list[Help]]
-    colleges: DataLoader[str, College | None]
-    courses: DataLoader[str, Course | None]
-    courses_of: DataLoader[tuple[str, bool], list[Course]]
-    enrolments_of_courses: DataLoader[tuple[str, bool], list[Enrolment]]
-    enrolments_of_members: DataLoader[str, list[Enrolment]]
-    consents_of: DataLoader[str, list[Consent]]
-    tools_of: DataLoader[str, list[str]]
+    def __init__(self, services: Services) -> None:
+        self._services = services
 
     @classmethod
     def build(cls, services: Services) -> Loaders:
         """Fresh loaders (their caches live for one request)."""
+        return cls(services)
 
-        return cls(
-            members=_loader(services.members.by_ids, lambda: None),
-            organisations=_loader(services.organisations.by_ids, lambda: None),
-            circles=_grouped(services.circles.circles),
-            supporting=_grouped(services.circles.supporting),
-            balances=_loader(services.help.balances, HelpBalance),
-            pending_help=_loader(services.help.pending_for, list),
-            colleges=_loader(services.colleges.by_ids, lambda: None),
-            courses=_loader(services.colleges.courses_by_ids, lambda: None),
-            courses_of=_grouped(services.colleges.courses_of),
-            enrolments_of_courses=_grouped(services.enrolments.of_courses),
-            enrolments_of_members=_loader(services.enrolments.of_members, list),
-            consents_of=_loader(services.enrolments.consents_of, list),
-            tools_of=_loader(services.wellness.tools_of, list),
-        )
+    @cached_property
+    def members(self) -> DataLoader[str, Member | None]:
+        """Members by id."""
+        return _loader(self._services.members.by_ids, lambda: None)
+
+    @cached_property
+    def organisations(self) -> DataLoader[str, Organisation | None]:
+        """Organisations by id."""
+        return _loader(self._services.organisations.by_ids, lambda: None)
+
+    @cached_property
+    def circles(self) -> DataLoader[tuple[str, bool], list[Tie]]:
+        """Circles by (member id, include ended)."""
+        return _grouped(self._services.circles.circles)
+
+    @cached_property
+    def supporting(self) -> DataLoader[tuple[str, bool], list[Tie]]:
+        """Ties where a member supports others, by (member id, only invitations)."""
+        return _grouped(self._services.circles.supporting)
+
+    @cached_property
+    def balances(self) -> DataLoader[str, HelpBalance]:
+        """Help balances by member id."""
+        return _loader(self._services.help.balances, HelpBalance)
+
+    @cached_property
+    def pending_help(self) -> DataLoader[str, list[Help]]:
+        """Help awaiting a member's confirmation, by member id."""
+        return _loader(self._services.help.pending_for, list)
+
+    @cached_property
+    def colleges(self) -> DataLoader[str, College | None]:
+        """Colleges by id."""
+        return _loader(self._services.colleges.by_ids, lambda: None)
+
+    @cached_property
+    def courses(self) -> DataLoader[str, Course | None]:
+        """Courses by id."""
+        return _loader(self._services.colleges.courses_by_ids, lambda: None)
+
+    @cached_property
+    def courses_of(self) -> DataLoader[tuple[str, bool], list[Course]]:
+        """Courses by (college id, include retired)."""
+        return _grouped(self._services.colleges.courses_of)
+
+    @cached_property
+    def enrolments_of_courses(self) -> DataLoader[tuple[str, bool], list[Enrolment]]:
+        """Enrolments by (course id, consenting members only)."""
+        return _grouped(self._services.enrolments.of_courses)
+
+    @cached_property
+    def enrolments_of_members(self) -> DataLoader[str, list[Enrolment]]:
+        """Enrolments by member id."""
+        return _loader(self._services.enrolments.of_members, list)
+
+    @cached_property
+    def consents_of(self) -> DataLoader[str, list[Consent]]:
+        """Consents by member id."""
+        return _loader(self._services.enrolments.consents_of, list)
+
+    @cached_property
+    def tools_of(self) -> DataLoader[str, list[str]]:
+        """Wellness tools by member id."""
+        return _loader(self._services.wellness.tools_of, list)
