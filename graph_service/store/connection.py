@@ -26,7 +26,7 @@ import neo4j
 from neo4j import AsyncGraphDatabase
 
 from graph_service.errors import GraphTimeout
-from graph_service.store.health import GraphHealth
+from graph_service.store.health import PROBE_SECONDS, GraphHealth
 from graph_service.store.tx import (
     DRIVER_ERRORS,
     AfterCommit,
@@ -240,8 +240,8 @@ class Store:
     async def _guarded(
         self, attempt: Callable[[], Awaitable[T]], access: str, changes_graph: bool = True
     ) -> T:
-        self.health.check()
-        left = self._time_left()
+        probe = self.health.check()
+        left = min(self._time_left(), PROBE_SECONDS) if probe else self._time_left()
         if left <= 0:
             raise GraphTimeout("the graph did not answer in time")
         while not self._open.is_set():

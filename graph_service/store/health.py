@@ -21,6 +21,7 @@ from graph_service.errors import GraphServiceError, GraphUnavailable
 log = logging.getLogger(__name__)
 
 PROBE_INTERVAL = 1.0
+PROBE_SECONDS = 0.5
 
 
 @dataclass
@@ -32,14 +33,18 @@ class GraphHealth:
     down_since: float | None = None
     _last_probe: float = 0.0
 
-    def check(self) -> None:
-        """Raise GraphUnavailable while the circuit is open, except for one probe a second."""
+    def check(self) -> bool:
+        """Raise GraphUnavailable while the circuit is open, except for one probe a second.
+
+        True for that probe: the caller gives it a short deadline, so that a graph which
+        accepts connections before it can answer (an engine starting up) cannot hold it.
+        """
         if self.available:
-            return
+            return False
         now = time.monotonic()
         if now - self._last_probe >= PROBE_INTERVAL:
             self._last_probe = now
-            return
+            return True
         raise GraphUnavailable(self.reason)
 
     def down_for(self) -> float:
