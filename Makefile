@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.install-stamp
 
-.PHONY: install browser run test lint format typecheck schema bench clean
+.PHONY: install browser run test lint format typecheck schema bench bench-peer clean
 
 install: $(STAMP)
 
@@ -59,5 +59,12 @@ schema: install
 bench: install
 	$(BIN)/python bench/overhead.py
 
+# Side by side with @neo4j/graphql on the same engine and graph (needs Node 20 and npm; about
+# 10 minutes). BENCH_PEER_ARGS passes options on, e.g. BENCH_PEER_ARGS="--workers 2" or "--quick".
+bench-peer: install
+	@command -v npm >/dev/null 2>&1 || { echo "make bench-peer needs Node 20 and npm" >&2; exit 1; }
+	npm ci --prefix bench/peer --no-audit --no-fund
+	$(BIN)/python bench/peer_compare.py $(BENCH_PEER_ARGS)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache bench/peer/node_modules
