@@ -106,7 +106,9 @@ async def _count(client: httpx.AsyncClient, name: str) -> int:
 
 @pytest.mark.slow
 async def test_engine_killed_under_writers(make_settings: Callable[..., Settings]) -> None:
-    settings = make_settings(graph_uri="", env="production", rate_limit_per_minute=0)
+    settings = make_settings(
+        graph_uri="", env="production", rate_limit_per_minute=0, ip_rate_limit_per_minute=0
+    )
     with running(settings) as server:
         engine = server.app.state.engine  # type: ignore[attr-defined]
         store = server.app.state.store  # type: ignore[attr-defined]
@@ -211,6 +213,7 @@ def _serve_process(tmp_path: Path, port: int) -> subprocess.Popen[str]:
         ENV="production",
         AUTH_SECRET=SECRET,
         RATE_LIMIT_PER_MINUTE="0",
+        IP_RATE_LIMIT_PER_MINUTE="0",
     )
     process = subprocess.Popen(
         [sys.executable, "-m", "graph_service", "serve", "--port", str(port)],
@@ -237,7 +240,7 @@ async def _until_refused(url: str, writer: int, acknowledged: dict[str, str]) ->
     statuses: set[int] = set()
     async with httpx.AsyncClient(base_url=url) as client:
         for n in range(10_000):
-            name = f"Term writer {writer} number {n}"
+            name = f"Term writer {writer} number {n} {uuid.uuid4().hex[:6]}"
             try:
                 response = await _register(client, name, uuid.uuid4().hex)
             except httpx.TransportError:
