@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -272,3 +274,34 @@ def add_supporter(as_coordinator: GraphQLClient) -> Callable[..., Awaitable[dict
         return body["data"]["addSupporter"]  # type: ignore[index, no-any-return]
 
     return add
+
+
+def serving(
+    args: list[str],
+    env: dict[str, str],
+    port: int,
+    *,
+    seconds: float = 90,
+    stdout: int | None = None,
+) -> subprocess.Popen[str]:
+    """Run `graph-service serve --port PORT ARGS` as a process, once its /readyz says 200."""
+    # Output goes nowhere unless asked for (subprocess.PIPE): a pipe nobody reads would fill
+    # up and stall the service.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "graph_service", "serve", "--port", str(port), *args],
+        env=env,
+        stdout=subprocess.DEVNULL if stdout is None else stdout,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the service exited during start-up"
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz").status_code == 200:
+                return process
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    process.kill()
+    raise AssertionError("the service did not become ready")

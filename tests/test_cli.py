@@ -15,7 +15,7 @@ import pytest
 
 from graph_service.api.schema import schema
 from graph_service.auth import Authenticator, Role, issue_token
-from tests.conftest import SECRET
+from tests.conftest import SECRET, serving
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = [sys.executable, "-m", "graph_service"]
@@ -144,22 +144,7 @@ def _state(pid: int) -> str:
 
 
 def _start_service(tmp_path: Path, port: int) -> tuple[subprocess.Popen[str], int]:
-    process = subprocess.Popen(
-        [*CLI, "serve", "--port", str(port)],
-        env=_env(tmp_path),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "the service exited during start-up"
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz").status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
+    process = serving([], _env(tmp_path), port, stdout=subprocess.PIPE)
     engines = _children(process.pid)
     assert len(engines) == 1, "expected exactly one engine child"
     return process, engines[0]
@@ -257,24 +242,9 @@ def test_seed_demo_only_into_an_empty_graph(tmp_path: Path) -> None:
 def test_serve_with_two_workers_shares_one_engine(tmp_path: Path) -> None:
     port = _port()
     env = _env(tmp_path, ENV="production", AUTH_SECRET=SECRET)
-    process = subprocess.Popen(
-        [*CLI, "serve", "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = serving(["--workers", "2"], env, port, seconds=120)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            assert process.poll() is None, process.stderr.read() if process.stderr else ""
-            try:
-                if httpx.get(f"{url}/readyz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
         workers = _children(process.pid)
         engines = [pid for pid in workers if "java" in Path(f"/proc/{pid}/cmdline").read_text()]
         assert len(engines) == 1, "one engine, started by the parent, shared by the workers"

@@ -12,7 +12,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -25,7 +24,7 @@ import pytest
 from graph_service.auth import Role
 from graph_service.engine import EmbeddedEngine
 from graph_service.settings import Settings
-from tests.conftest import REGISTER, SECRET, running, token_for
+from tests.conftest import REGISTER, SECRET, running, serving, token_for
 
 COORDINATOR = {"Authorization": f"Bearer {token_for(Role.COORDINATOR)}"}
 ANSWER_WITHIN = 1.0  # what the issue asks of every request while the graph is down
@@ -215,24 +214,7 @@ def _serve_process(tmp_path: Path, port: int) -> subprocess.Popen[str]:
         RATE_LIMIT_PER_MINUTE="0",
         IP_RATE_LIMIT_PER_MINUTE="0",
     )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "graph_service", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "the service exited during start-up"
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz").status_code == 200:
-                return process
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    process.kill()
-    raise AssertionError("the service did not become ready")
+    return serving([], env, port)
 
 
 async def _until_refused(url: str, writer: int, acknowledged: dict[str, str]) -> set[int]:

@@ -92,16 +92,7 @@ class SecurityEventService:
         # A task with an empty context: no request's transaction or deadline is joined, and
         # a cancelled caller does not cut the write off halfway.
         task = asyncio.create_task(self._flush(), context=contextvars.Context())
-        try:
-            return await asyncio.shield(task)
-        except asyncio.CancelledError:
-            current = asyncio.current_task()
-            if task.cancelled() and current is not None and current.cancelling() == 0:
-                # The store cancels work in flight when the graph goes away; the events
-                # are kept for the next flush (see `_flush`), and the caller goes on.
-                log.warning("security events not written: the graph went away")
-                return 0
-            raise
+        return await asyncio.shield(task)
 
     async def _flush(self) -> int:
         if self._lock is None:
