@@ -136,7 +136,8 @@ async def test_a_member_session_is_refused_on_coordinator_pages(
         response = await client.get(path)
         assert response.status_code == 403, path
         assert "Ash" not in response.text
-    assert (await client.get("/welcome")).status_code == 200
+    home = await client.get("/welcome")
+    assert (home.status_code, home.headers["location"]) == (303, "/me")
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import asyncio
 from urllib.parse import urlencode
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from graph_service.auth import Role
 from graph_service.domain import MemberStatus
@@ -21,7 +21,7 @@ from graph_service.services.worklist import (
     worklist_csv,
 )
 from graph_service.web.network import network_picture
-from graph_service.web.session import Visit, page
+from graph_service.web.session import HOME, Visit, page
 from graph_service.web.templating import render
 
 SEARCH_PAGE = 50
@@ -127,7 +127,7 @@ async def find_member(request: Request, visit: Visit) -> Response:
     return render(request, "members.html", {"visit": visit, "search": search, "found": found})
 
 
-@page(Role.MEMBER, Role.COLLEGE)
+@page(Role.COORDINATOR, Role.MEMBER, Role.COLLEGE)
 async def welcome(request: Request, visit: Visit) -> Response:
-    """Where members and colleges land until their own pages exist."""
-    return render(request, "welcome.html", {"visit": visit})
+    """The old landing page: kept so that saved bookmarks still lead home."""
+    return RedirectResponse(HOME[visit.principal.role], status_code=303)

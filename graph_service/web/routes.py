@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from graph_service.web import dashboard, links, members, signin
+from graph_service.web import college, dashboard, links, me, members, signin
 from graph_service.web.templating import HERE
 
 GET, POST = ["GET"], ["POST"]
@@ -28,6 +28,8 @@ def web_routes() -> list[BaseRoute]:
         Route("/members/{member_id}/signin-link", members.member_link, methods=POST),
         Route("/members/{member_id}/sessions/end", members.end_sessions, methods=POST),
         Route("/links", links.links, methods=["GET", "POST"]),
+        *me.ROUTES,
+        *college.ROUTES,
         Route("/signin/{secret}", signin.redeem, methods=GET),
         Route("/signout", signin.sign_out, methods=POST),
         Route("/signed-out", signin.signed_out, methods=GET),

@@ -29,8 +29,8 @@ from graph_service.web.templating import problem
 log = logging.getLogger(__name__)
 
 CSRF_FIELD = "csrf_token"
-# Where each kind of user starts: the next issue adds members' and colleges' own pages.
-HOME = {Role.COORDINATOR: "/", Role.MEMBER: "/welcome", Role.COLLEGE: "/welcome"}
+# Where each kind of user starts after signing in, and where the site's name takes them.
+HOME = {Role.COORDINATOR: "/", Role.MEMBER: "/me", Role.COLLEGE: "/college"}
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
