@@ -4,7 +4,7 @@ before graphql-core parses a document (graphql_measure); validation at a bounded
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 
 from graphql import ASTValidationRule, GraphQLError, NoSchemaIntrospectionCustomRule, parse
@@ -30,6 +30,7 @@ __all__ = [
     "DocumentSize",
     "HideSuggestions",
     "graphql_limits",
+    "hide_suggestions",
     "measure_document",
 ]
 
@@ -48,10 +49,15 @@ class HideSuggestions(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         """Strip suggestions from every error of the finished operation."""
         yield
-        # graphql-core always appends the hint at the end of a message (did_you_mean), in
-        # validation and in variable coercion alike, so cutting there covers both.
-        for error in getattr(self.execution_context.result, "errors", None) or ():
-            error.message = error.message.split(SUGGESTION, 1)[0]
+        hide_suggestions(getattr(self.execution_context.result, "errors", None) or ())
+
+
+def hide_suggestions(errors: Iterable[GraphQLError]) -> None:
+    """Cut the "Did you mean …?" hint from each error's message."""
+    # graphql-core always appends the hint at the end of a message (did_you_mean), in
+    # validation and in variable coercion alike, so cutting there covers both.
+    for error in errors:
+        error.message = error.message.split(SUGGESTION, 1)[0]
 
 
 class DocumentLimiter(SchemaExtension):
@@ -134,7 +140,9 @@ class DocumentLimiter(SchemaExtension):
             )
 
 
-def graphql_limits(settings: Settings) -> list[Callable[[], SchemaExtension]]:
+def graphql_limits(
+    settings: Settings, documents: ValidatedDocuments
+) -> list[Callable[[], SchemaExtension]]:
     """Limits on documents, bounded validation; no introspection or suggestions in production."""
     # The depth and alias rules are built once, not per operation as strawberry's limiter
     # extensions would; and a document that passed is not parsed or validated again.
@@ -144,7 +152,6 @@ def graphql_limits(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     )
     if not settings.development:
         rules += (NoSchemaIntrospectionCustomRule,)
-    documents = ValidatedDocuments()
     # Factories, not instances: strawberry builds extensions afresh for each operation, so
     # that concurrent operations do not share one execution context.
     limits: list[Callable[[], SchemaExtension]] = [

@@ -9,6 +9,7 @@ import logging
 import math
 import time
 from collections.abc import Mapping
+from typing import Any
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware import Middleware
@@ -151,7 +152,23 @@ class BodySizeLimitMiddleware:
         self.app = app
         self.max_bytes = max_bytes
 
-    async def _refuse(self, send: Send) -> None:
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope.get("path") != "/graphql":
+            # A page's form (a college's CSV upload): a page in words, not JSON.
+            from starlette.requests import Request
+
+            from graph_service.web.templating import problem
+
+            page = problem(
+                Request(scope),
+                413,
+                "That is too much to send",
+                f"A form, with any file in it, can be at most {self.max_bytes // 1024} KB. "
+                "If you were uploading a file, split it into smaller files and upload them "
+                "one by one. Nothing has been written.",
+            )
+            await page(scope, receive, send)
+            return
         message = f"The request body is larger than {self.max_bytes} bytes"
         await send_error(send, 413, message, "PAYLOAD_TOO_LARGE")
 
@@ -162,7 +179,7 @@ class BodySizeLimitMiddleware:
             return
         declared = Headers(scope=scope).get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+            await self._refuse(scope, receive, send)
             return
         received = 0
         started = False
@@ -186,14 +203,18 @@ class BodySizeLimitMiddleware:
         except _BodyTooLarge:
             if started:
                 raise
-            await self._refuse(send)
+            await self._refuse(scope, receive, send)
 
 
 _MEMBERS = {"query": str, "operationName": str, "variables": dict, "extensions": dict}
 
 
-def malformed(body: bytes) -> str | None:
-    """Why a body is no GraphQL request (None: a JSON object that strawberry can take)."""
+# Where MalformedBodyMiddleware leaves the request it read, so that it is decoded only once.
+GRAPHQL_REQUEST = "graphql_request"
+
+
+def read_graphql_request(body: bytes) -> dict[str, Any] | str:
+    """The GraphQL request in a body, or why the body is none (a JSON object strawberry takes)."""
     try:
         data = json.loads(body.decode("utf-8"))
     except UnicodeDecodeError:
@@ -209,7 +230,7 @@ def malformed(body: bytes) -> str | None:
             return f"{name!r} must be {'a string' if kind is str else 'an object'} or null"
     if not data.get("query"):
         return "The request has no 'query'"
-    return None
+    return data
 
 
 class MalformedBodyMiddleware:
@@ -237,10 +258,11 @@ class MalformedBodyMiddleware:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
-        problem = malformed(body)
-        if problem is not None:
-            await send_error(send, 400, problem, "BAD_REQUEST")
+        request = read_graphql_request(body)
+        if isinstance(request, str):
+            await send_error(send, 400, request, "BAD_REQUEST")
             return
+        scope.setdefault("state", {})[GRAPHQL_REQUEST] = request
         pending = [body]
 
         async def replayed() -> Message:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 from graphql import GraphQLError
 from strawberry.tools import merge_types
@@ -23,11 +25,17 @@ from graph_service.api.types import (
     TieType,
 )
 from graph_service.graphql_limits import graphql_limits
+from graph_service.graphql_validation import ValidatedDocuments
 from graph_service.settings import Settings
 
 
 class Schema(strawberry.Schema):
     """The service's schema; logs errors before they are masked."""
+
+    def __init__(self, *args: Any, validated: ValidatedDocuments, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The documents that passed every limit and validation (api.prepared runs them).
+        self.validated = validated
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -40,6 +48,7 @@ def build_schema(settings: Settings | None = None) -> Schema:
     """The schema with its extensions; the limits are the settings' (defaults when omitted)."""
     # model_construct: the defaults, without reading (and failing on) the environment.
     settings = settings or Settings.model_construct()
+    validated = ValidatedDocuments()
     return Schema(
         query=merge_types("Query", (Query, CollegeQuery, AnalysisQuery, SecurityQuery)),
         mutation=merge_types("Mutation", (Mutation, CollegeMutation)),
@@ -53,7 +62,8 @@ def build_schema(settings: Settings | None = None) -> Schema:
             CourseType,
             EnrolmentType,
         ],
-        extensions=[MaskUnexpectedErrors, *graphql_limits(settings)],
+        extensions=[MaskUnexpectedErrors, *graphql_limits(settings, validated)],
+        validated=validated,
     )
 
 

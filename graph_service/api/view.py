@@ -25,6 +25,7 @@ from graph_service.api.ide import (
     wants_ide_page,
 )
 from graph_service.api.loaders import Loaders
+from graph_service.api.prepared import Prepared, PreparedOperations
 from graph_service.api.refusals import note_refused_fields, note_unauthenticated
 from graph_service.api.schema import Schema
 from graph_service.auth import Authenticator
@@ -35,6 +36,7 @@ from graph_service.errors import (
     GraphUnavailable,
     IdempotencyKeyReused,
 )
+from graph_service.hardening import GRAPHQL_REQUEST
 from graph_service.logs import request_id_var
 from graph_service.services import deadline
 from graph_service.services.idempotency import Key, request_fingerprint
@@ -144,6 +146,7 @@ class GraphQLView(GraphQL[Context, None]):
         self.ide = ide
         self.query_timeout = query_timeout
         self.ide_csp = ide_content_security_policy(self.graphql_ide_html) if ide else ""
+        self.prepared = PreparedOperations(schema, hide_hints=not ide)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Authenticate, check the transport, then hand the request to strawberry."""
@@ -166,7 +169,13 @@ class GraphQLView(GraphQL[Context, None]):
         # One deadline for all the graph work of the operation, retries included.
         with deadline(self.query_timeout):
             try:
-                await super().__call__(scope, receive, send)
+                sent = scope.get("state", {}).get(GRAPHQL_REQUEST)
+                prepared = sent and self.prepared.prepared(sent["query"], sent.get("operationName"))
+                if prepared:
+                    response = await self._run_prepared(request, prepared, sent)
+                    await response(scope, receive, send)
+                else:
+                    await super().__call__(scope, receive, send)
             except _Answer as answer:
                 await answer.response(scope, receive, send)
             except GraphUnavailable:
@@ -187,11 +196,25 @@ class GraphQLView(GraphQL[Context, None]):
         response.headers["Content-Security-Policy"] = self.ide_csp
         return response
 
+    async def _run_prepared(
+        self, request: Request, prepared: Prepared, sent: dict[str, Any]
+    ) -> Response:
+        """A query checked before: the same context, audit and errors as strawberry's path."""
+        context = self._context(request)
+        result = await self.prepared.execute(prepared, context, sent.get("variables"))
+        if GRAPH_UNAVAILABLE in _codes(result):
+            raise GraphUnavailable("the graph is unavailable")
+        body = await self.process_result(request, result)
+        return Response(self.encode_json(body), media_type=JSON)
+
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         """The context of one authenticated request."""
         assert isinstance(request, Request)
+        return self._context(request)
+
+    def _context(self, request: Request) -> Context:
         request.app.state.services.audit.collect_reads()
         return Context(
             request=request,
