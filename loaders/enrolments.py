@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -11,11 +11,12 @@ from rich.console import Console
 
 from graph_service.auth import Principal, Role
 from graph_service.domain import EnrolmentStatus
+from graph_service.events import ChangeKind, change
 from graph_service.ids import from_global_id, new_id
 from graph_service.services.audit import AuditService
 from graph_service.services.enrolments import enrolment_dates_error
 from graph_service.services.validation import now_iso
-from graph_service.store import Store
+from graph_service.store import Store, Tx, changes
 from graph_service.store import colleges as store_colleges
 from graph_service.store import consents as store_consents
 from graph_service.store import enrolments as store_enrolments
@@ -43,6 +44,11 @@ class ImportResult:
     unchanged: int
     rejected: list[Problem]
     dry_run: bool
+    # The lines to link (in a dry run: that would be) and those linked already, for a report
+    # row by row (the web's upload page). A row another writer linked meanwhile is in `linked`
+    # but counted in `unchanged`.
+    linked: tuple[int, ...] = field(default=(), compare=False)
+    already: tuple[int, ...] = field(default=(), compare=False)
 
     @property
     def rejected_rows(self) -> int:
@@ -97,15 +103,21 @@ async def import_enrolments(
     rows = [_parse(row, seen) for row in table.rows]
     new: list[NewEnrolment] = []
     unchanged = 0
+    linked: list[int] = []
+    already: list[int] = []
     with row_progress(console, len(rows)) as advance:
         for start in range(0, len(rows), batch_size):
             chunk = rows[start : start + batch_size]
-            valid = [_new(row) for row in await _check(store, college_id, chunk)]
-            pairs = [(v.member_id, v.course_id) for v in valid]
+            valid = [(row.line, _new(row)) for row in await _check(store, college_id, chunk)]
+            pairs = [(v.member_id, v.course_id) for _, v in valid]
             enrolled = await store_enrolments.existing(store, pairs) if pairs else set()
-            fresh = [v for v in valid if (v.member_id, v.course_id) not in enrolled]
-            unchanged += len(valid) - len(fresh)
-            new.extend(fresh)
+            for line, v in valid:
+                if (v.member_id, v.course_id) in enrolled:
+                    unchanged += 1
+                    already.append(line)
+                else:
+                    new.append(v)
+                    linked.append(line)
             advance("checking", len(chunk), len(rows))
         written = len(new) if dry_run else 0
         if not dry_run:
@@ -113,16 +125,23 @@ async def import_enrolments(
             importer = Principal(Role.COLLEGE, college_id=college_id, subject=linked_by)
             for start in range(0, len(new), batch_size):
                 batch = new[start : start + batch_size]
-                written += await store_enrolments.import_batch(
-                    store, batch, linked_by=linked_by, now=now
-                )
-                members = [row.member_id for row in batch]
-                await AuditService(store).record(importer, "enrolment.import", *members)
+
+                # The batch, its audit events and its change commit together.
+                async def write(_tx: Tx, batch: list[NewEnrolment] = batch) -> int:
+                    count = await store_enrolments.import_batch(
+                        store, batch, linked_by=linked_by, now=now
+                    )
+                    members = [row.member_id for row in batch]
+                    await AuditService(store).record(importer, "enrolment.import", *members)
+                    await changes.record(store, change(ChangeKind.ENROLMENTS_IMPORTED, *members))
+                    return count
+
+                written += await store.atomically(write)
                 advance("writing", len(batch), len(new))
             # Rows that another writer linked meanwhile were skipped by the store's guard.
             unchanged += len(new) - written
     problems = COLUMNS.in_order(p for r in rows for p in r.problems)
-    return ImportResult(written, unchanged, problems, dry_run)
+    return ImportResult(written, unchanged, problems, dry_run, tuple(linked), tuple(already))
 
 
 def _parse(row: CsvRow, seen: dict[tuple[str, str], int]) -> _Row:

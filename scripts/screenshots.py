@@ -3,8 +3,8 @@
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
 
 Starts its own embedded engine in a temporary folder, loads the 350-member demo network,
-signs a coordinator in with a one-time link, and photographs the pages in Debian's chromium
-at a desktop width and at 360 px (a phone).
+signs a coordinator (and one member) in with one-time links, and photographs the pages in
+Debian's chromium at a desktop width and at 360 px (a phone).
 """
 
 from __future__ import annotations
@@ -17,10 +17,12 @@ from pathlib import Path
 
 from playwright.async_api import Page, async_playwright
 
+from graph_service.auth import Role
 from graph_service.engine import EmbeddedEngine
 from graph_service.settings import load_settings
+from graph_service.store import Store
 from tests.browser import CHROMIUM_ARGS, require_chromium
-from tests.conftest import coordinator_link, running
+from tests.conftest import coordinator_link, running, signin_secret
 
 ROOT = Path(__file__).resolve().parents[1]
 FULL = bool(os.environ.get("FULL_PAGES"))  # also whole pages, to look at by hand
@@ -32,6 +34,15 @@ async def _flagged_member(page: Page) -> str:
     href = await page.locator("table.worklist tbody th a").last.get_attribute("href")
     assert href
     return href
+
+
+async def _member_link(engine: EmbeddedEngine, member_id: str) -> str:
+    """A member's sign-in secret, made beside the service that owns this engine."""
+    store = Store.connect(engine.bolt_uri, engine.user, engine.password, engine.database)
+    try:
+        return await signin_secret(store, Role.MEMBER, member_id=member_id)
+    finally:
+        await store.close()
 
 
 async def shoot(base: str, engine: EmbeddedEngine, out: Path) -> None:
@@ -58,6 +69,13 @@ async def shoot(base: str, engine: EmbeddedEngine, out: Path) -> None:
         if FULL:
             await phone.screenshot(path=out / "member-phone-full.png", full_page=True)
             await desktop.screenshot(path=out / "member-full.png", full_page=True)
+        # The same member on their own phone, signed in with their own link.
+        mine = await browser.new_page(viewport={"width": 360, "height": 740})
+        await mine.goto(f"{base}/signin/{await _member_link(engine, member.rsplit('/', 1)[1])}")
+        await mine.evaluate("document.querySelector('main').scrollIntoView()")
+        await mine.screenshot(path=out / "me-circle-phone.png")
+        if FULL:
+            await mine.screenshot(path=out / "me-circle-phone-full.png", full_page=True)
         await browser.close()
 
 

@@ -147,3 +147,41 @@ async def test_help_a_coordinator_recorded_is_confirmed_by_its_receiver(
     assert own["data"]["confirmHelp"] == {"help": None, "userErrors": [{"code": "INVALID_INPUT"}]}  # type: ignore[index]
     confirmed = await as_member(receiver)(CONFIRM, id=help_id)
     assert confirmed["data"]["confirmHelp"] == {"help": {"confirmed": True}, "userErrors": []}  # type: ignore[index]
+
+
+REJECT = "mutation($id: ID!) { rejectHelp(id: $id) { rejectedHelpId userErrors { code } } }"
+AUDIT = """
+query($target: String) { auditLog(first: 50, targetId: $target) { edges { node { action } } } }
+"""
+
+
+async def test_reject_removes_the_record_and_is_audited(
+    as_coordinator: GraphQLClient,
+    as_member: Callable[[str], GraphQLClient],
+    register: Register,
+    add_supporter: AddSupporter,
+) -> None:
+    a, b, c = await register("Aoife"), await register("Brendan"), await register("Cathal")
+    await _tied(add_supporter, as_member, a, b)
+    recorded = await as_member(a)(RECORD, **{"from": a, "to": b, "on": TODAY, "kind": "LISTENING"})
+    help_id = recorded["data"]["recordHelp"]["help"]["id"]  # type: ignore[index]
+    own = await as_member(a)(REJECT, id=help_id)
+    assert own["data"]["rejectHelp"]["userErrors"] == [{"code": "INVALID_INPUT"}]  # type: ignore[index]
+    outsider = await as_member(c)(REJECT, id=help_id)
+    assert [e["extensions"]["code"] for e in outsider["errors"]] == ["FORBIDDEN"]  # type: ignore[union-attr]
+    rejected = await as_member(b)(REJECT, id=help_id)
+    assert rejected["data"]["rejectHelp"] == {"rejectedHelpId": help_id, "userErrors": []}  # type: ignore[index]
+    for member in (a, b):
+        balance = (await as_coordinator(BALANCE, id=member))["data"]["member"]["helpBalance"]  # type: ignore[index]
+        assert balance == {"given": 0, "received": 0, "confirmedGiven": 0, "confirmedReceived": 0}
+        log = await as_coordinator(AUDIT, target=member)
+        actions = [e["node"]["action"] for e in log["data"]["auditLog"]["edges"]]  # type: ignore[index]
+        assert actions.count("help.reject") == 1
+    gone = await as_member(b)(REJECT, id=help_id)
+    assert gone["data"]["rejectHelp"]["userErrors"] == [{"code": "NOT_FOUND"}]  # type: ignore[index]
+    # A confirmed record stays: it cannot be rejected afterwards.
+    again = await as_member(a)(RECORD, **{"from": a, "to": b, "on": TODAY, "kind": "PRACTICAL"})
+    kept = again["data"]["recordHelp"]["help"]["id"]  # type: ignore[index]
+    await as_member(b)(CONFIRM, id=kept)
+    late = (await as_member(b)(REJECT, id=kept))["data"]["rejectHelp"]  # type: ignore[index]
+    assert late == {"rejectedHelpId": None, "userErrors": [{"code": "NOT_PENDING"}]}

@@ -309,8 +309,8 @@ async def test_member_link_from_the_web_with_qr_code(
     assert url and '<svg role="img" aria-label="QR code' in response.text
     async with httpx.AsyncClient(base_url=server.url) as phone:
         opened = await phone.get(url.group(1))
-        assert opened.status_code == 303
-        assert "signed in" in (await phone.get("/welcome")).text
+        assert (opened.status_code, opened.headers["location"]) == (303, "/me")
+        assert "<h1>My circle</h1>" in (await phone.get("/me")).text
 
 
 async def test_college_link_from_the_web(sign_in: SignIn, store: Store) -> None:

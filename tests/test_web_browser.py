@@ -155,4 +155,5 @@ async def test_a_coordinator_gives_a_member_a_link_by_qr_code(
     path = re.sub(r"^https?://[^/]+", "", url)
     phone = await new_page()
     await phone.goto(server.url + path)
-    await expect(phone.get_by_role("heading", level=1)).to_have_text("You are signed in")
+    await expect(phone).to_have_url(server.url + "/me")
+    await expect(phone.get_by_role("heading", level=1)).to_have_text("My circle")

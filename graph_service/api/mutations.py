@@ -236,6 +236,17 @@ class Mutation:
             await _attempt(lambda: ctx.services.help.confirm(ctx.principal, _id(id, "Help", "id")))
         )
 
+    @strawberry.mutation(description="Reject help the other party recorded: it is removed.")
+    async def reject_help(self, info: Info[Context, None], id: strawberry.ID) -> RejectHelpPayload:
+        ctx = info.context
+        outcome = await _attempt(
+            lambda: ctx.services.help.reject(ctx.principal, _id(id, "Help", "id"))
+        )
+        rejected = strawberry.ID(id) if outcome.value else None
+        return RejectHelpPayload(
+            rejected_help_id=rejected, user_errors=UserErrorType.list_of(outcome.errors)
+        )
+
     @strawberry.mutation(description="Erase a member's personal data and ties (coordinators).")
     async def erase_member(self, info: Info[Context, None], id: strawberry.ID) -> ErasePayload:
         ctx = info.context
@@ -278,4 +289,10 @@ class WellnessToolsPayload:
 @strawberry.type(description="The erased member's id; only pseudonymous audit events remain.")
 class ErasePayload:
     erased_member_id: strawberry.ID | None
+    user_errors: list[UserErrorType]
+
+
+@strawberry.type(description="The rejected record's id; the audit trail keeps that it was.")
+class RejectHelpPayload:
+    rejected_help_id: strawberry.ID | None
     user_errors: list[UserErrorType]

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from graph_service.auth import Principal, Role
-from graph_service.domain import ErrorCode, Help, HelpBalance, HelpKind, Outcome
+from graph_service.domain import ErrorCode, Help, HelpBalance, HelpKind, Outcome, UserError
 from graph_service.errors import PermissionDenied
+from graph_service.events import ChangeKind, change
 from graph_service.ids import new_id
 from graph_service.services import access
 from graph_service.services.audit import AuditService
 from graph_service.services.validation import invalid, now_iso, today
-from graph_service.store import Store
+from graph_service.store import Store, changes
 from graph_service.store import help as store_help
 
 COORDINATOR_RECORDER = "coordinator"
@@ -55,28 +56,56 @@ class HelpService:
         if help_ is None:
             return Outcome.fail(ErrorCode.NOT_FOUND, "no such member", "fromMemberId")
         await self.audit.record(principal, "help.record", from_id, to_id)
+        await changes.record(self.store, change(ChangeKind.HELP_RECORDED, from_id, to_id))
         return Outcome(help_)
 
     async def confirm(self, principal: Principal, help_id: str) -> Outcome[Help]:
         """Confirm help as the other party (a member who did not record it)."""
         me = access.require_member(principal)
-        help_ = await store_help.help_by_id(self.store, help_id)
-        if help_ is None:
-            return Outcome.fail(ErrorCode.NOT_FOUND, "no such help record", "id")
-        if me not in (help_.from_member_id, help_.to_member_id):
-            raise PermissionDenied("only the giver or the receiver may confirm help")
-        if help_.recorded_by == me:
-            return Outcome(errors=[invalid("id", "the other party must confirm help you recorded")])
-        if help_.recorded_by == COORDINATOR_RECORDER and me != help_.to_member_id:
-            # A giver confirming their own help, recorded by someone else, proves nothing.
-            return Outcome(
-                errors=[invalid("id", "help a coordinator recorded is confirmed by its receiver")]
-            )
+        help_ = await self._answerable(me, help_id, "confirm")
+        if isinstance(help_, UserError):
+            return Outcome(errors=[help_])
         if help_.confirmed or not await store_help.confirm_help(self.store, help_id, me, now_iso()):
             return Outcome.fail(ErrorCode.NOT_PENDING, "already confirmed", "id")
         confirmed = await store_help.help_by_id(self.store, help_id)
         await self.audit.record(principal, "help.confirm", help_.from_member_id, help_.to_member_id)
+        touched = (help_.from_member_id, help_.to_member_id)
+        await changes.record(self.store, change(ChangeKind.HELP_CONFIRMED, *touched))
         return Outcome(confirmed)
+
+    async def reject(self, principal: Principal, help_id: str) -> Outcome[Help]:
+        """Say the other party's record is wrong: it is removed (its audit event stays)."""
+        # Whoever may confirm a record may reject it instead, and only while it is unconfirmed.
+        me = access.require_member(principal)
+        help_ = await self._answerable(me, help_id, "reject")
+        if isinstance(help_, UserError):
+            return Outcome(errors=[help_])
+        if help_.confirmed or not await store_help.reject_help(self.store, help_id):
+            return Outcome.fail(ErrorCode.NOT_PENDING, "already confirmed", "id")
+        await self.audit.record(principal, "help.reject", help_.from_member_id, help_.to_member_id)
+        touched = (help_.from_member_id, help_.to_member_id)
+        await changes.record(self.store, change(ChangeKind.HELP_REJECTED, *touched))
+        return Outcome(help_)
+
+    async def _answerable(self, me: str, help_id: str, verb: str) -> Help | UserError:
+        """The record if ``me`` may confirm or reject it."""
+        help_ = await store_help.help_by_id(self.store, help_id)
+        if help_ is None:
+            return UserError("id", "no such help record", ErrorCode.NOT_FOUND)
+        if me not in (help_.from_member_id, help_.to_member_id):
+            raise PermissionDenied(f"only the giver or the receiver may {verb} help")
+        if help_.recorded_by == me:
+            return invalid("id", f"the other party must {verb} help you recorded")
+        if help_.recorded_by == COORDINATOR_RECORDER and me != help_.to_member_id:
+            # A giver confirming their own help, recorded by someone else, proves nothing.
+            return invalid("id", f"help a coordinator recorded is {verb}ed by its receiver")
+        return help_
+
+    async def latest(self, principal: Principal, member_id: str, limit: int) -> list[Help]:
+        """A member's latest help records, given or received (the member, coordinators)."""
+        access.require_member_access(principal, member_id)
+        await self.audit.record_reads([(principal, "help.read", member_id)])
+        return await store_help.latest_help(self.store, member_id, limit)
 
     async def pending_for(self, member_ids: list[str]) -> dict[str, list[Help]]:
         """Help awaiting each member's confirmation (caller checked already)."""

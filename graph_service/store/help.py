@@ -43,6 +43,33 @@ SET h.confirmed = true, h.confirmedAt = $now, h.confirmedBy = $confirmedBy
 RETURN h.id AS id
 """
 
+# Only an unconfirmed record can be rejected: a confirm racing a reject writes the same
+# relationship, so the engine makes one of them conflict and retry, and exactly one wins.
+REJECT_HELP = """
+MATCH (:Member)-[h:HELPED {id: $id}]->(:Member)
+WHERE h.confirmed = false
+WITH h, h.id AS id
+DELETE h
+RETURN id
+"""
+
+# A member's latest help, given and received (two anchored reads, merged in Python).
+HELP_GIVEN = """
+MATCH (a:Member {id: $id})-[h:HELPED]->(b:Member)
+RETURN a.id AS fromId, b.id AS toId,
+       h{.id, .on, .kind, .recordedBy, .confirmed, .confirmedAt, .recordedAt} AS help
+ORDER BY h.on DESC, h.recordedAt DESC
+LIMIT $limit
+"""
+
+HELP_RECEIVED = """
+MATCH (a:Member)-[h:HELPED]->(b:Member {id: $id})
+RETURN a.id AS fromId, b.id AS toId,
+       h{.id, .on, .kind, .recordedBy, .confirmed, .confirmedAt, .recordedAt} AS help
+ORDER BY h.on DESC, h.recordedAt DESC
+LIMIT $limit
+"""
+
 PENDING_FOR = """
 UNWIND $ids AS wanted
 MATCH (a:Member)-[h:HELPED]->(b:Member)
@@ -114,6 +141,21 @@ async def help_by_id(store: Store, help_id: str) -> Help | None:
 async def confirm_help(store: Store, help_id: str, confirmed_by: str, now: str) -> bool:
     """Confirm a help record; False when it was already confirmed."""
     return bool(await store.write(CONFIRM_HELP, id=help_id, confirmedBy=confirmed_by, now=now))
+
+
+async def reject_help(store: Store, help_id: str) -> bool:
+    """Delete an unconfirmed help record; False when it was confirmed or is gone."""
+    return bool(await store.write(REJECT_HELP, id=help_id))
+
+
+async def latest_help(store: Store, member_id: str, limit: int) -> list[Help]:
+    """The member's latest help records, given or received, newest first."""
+    rows = await store.read(HELP_GIVEN, id=member_id, limit=limit)
+    rows += await store.read(HELP_RECEIVED, id=member_id, limit=limit)
+    rows.sort(
+        key=lambda row: (row["help"]["on"], row["help"].get("recordedAt") or ""), reverse=True
+    )
+    return [to_help(row) for row in rows[:limit]]
 
 
 async def pending_for(store: Store, member_ids: list[str]) -> dict[str, list[Help]]:
