@@ -67,7 +67,6 @@ class HelpService:
             return Outcome.fail(ErrorCode.NOT_PENDING, "already confirmed", "id")
         confirmed = await store_help.help_by_id(self.store, help_id)
         await self.audit.record(principal, "help.confirm", help_.from_member_id, help_.to_member_id)
-        touched = (help_.from_member_id, help_.to_member_id)
         return Outcome(confirmed)
 
     async def reject(self, principal: Principal, help_id: str) -> Outcome[Help]:
@@ -80,7 +79,6 @@ class HelpService:
         if help_.confirmed or not await store_help.reject_help(self.store, help_id):
             return Outcome.fail(ErrorCode.NOT_PENDING, "already confirmed", "id")
         await self.audit.record(principal, "help.reject", help_.from_member_id, help_.to_member_id)
-        touched = (help_.from_member_id, help_.to_member_id)
         return Outcome(help_)
 
     async def _answerable(self, me: str, help_id: str, verb: str) -> Help | UserError:
