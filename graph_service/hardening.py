@@ -11,7 +11,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import Headers
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -340,9 +340,11 @@ class SecurityHeadersMiddleware:
 
     def __init__(self, app: ASGIApp, *, production: bool) -> None:
         self.app = app
-        self.headers = dict(SECURITY_HEADERS)
+        headers = dict(SECURITY_HEADERS)
         if production:  # only production is served over HTTPS (behind its proxy)
-            self.headers["Strict-Transport-Security"] = HSTS
+            headers["Strict-Transport-Security"] = HSTS
+        # As ASGI sends them, encoded once: this runs on every response.
+        self.raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Add the headers a response does not set itself."""
@@ -356,9 +358,10 @@ class SecurityHeadersMiddleware:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                headers = MutableHeaders(scope=message)
-                for name, value in self.headers.items():
-                    headers.setdefault(name, value)
+                headers = list(message.get("headers", ()))
+                own = {name.lower() for name, _ in headers}
+                headers += [header for header in self.raw if header[0] not in own]
+                message["headers"] = headers
             await send(message)
 
         try:
