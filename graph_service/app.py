@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -167,4 +168,14 @@ def create_app_from_environment() -> Starlette:
     """The application for the environment's settings, logging as JSON (worker processes)."""
     settings = get_settings()
     configure_logging(settings.log_level)
-    return create_app(settings)
+    app = create_app(settings)
+    settle_heap()
+    return app
+
+
+def settle_heap() -> None:
+    """Exempt what start-up built (modules, the schema) from the cyclic garbage collector."""
+    # They live as long as the process, yet every full collection would scan them all
+    # again: with them frozen, the collections that requests cause stay small.
+    gc.collect()
+    gc.freeze()

@@ -57,13 +57,14 @@ def serve(
     if settings.worker_count > 1:
         _serve_workers(settings, overrides)
         return
-    from graph_service.app import create_app
+    from graph_service.app import create_app, settle_heap
 
     try:
         application = create_app(settings)
     except GraphServiceError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
+    settle_heap()
     config = uvicorn.Config(application, timeout_graceful_shutdown=10, **options)  # type: ignore[arg-type]
     server = uvicorn.Server(config)
     server.run()
