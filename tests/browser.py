@@ -213,6 +213,9 @@ async def axe_results(
     axe is injected with ``page.evaluate`` (not a script tag), so the page's CSP applies
     neither to it nor is loosened for it.
     """
+    # After a click the page may still be loading its stylesheet: judged unstyled, every
+    # link would be too small a target.
+    await page.wait_for_load_state("load")
     if not await page.evaluate("() => typeof window.axe === 'object'"):
         await page.evaluate(AXE_SCRIPT)
     options = {
