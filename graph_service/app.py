@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 from graph_service.api.schema import build_schema
 from graph_service.api.view import GraphQLView
@@ -20,9 +20,11 @@ from graph_service.auth import Authenticator, Principal, Role, issue_token, sign
 from graph_service.errors import GraphServiceError
 from graph_service.graph import open_graph
 from graph_service.hardening import hardening_middleware
+from graph_service.live_streams import LiveStreams
 from graph_service.logs import configure_logging
 from graph_service.middleware import RequestLogMiddleware
 from graph_service.services import Services
+from graph_service.services.change_log import ChangeLog
 from graph_service.settings import Settings, get_settings
 from graph_service.store import Store
 from graph_service.store.admin import count_nodes
@@ -98,16 +100,19 @@ async def print_signin_link(settings: Settings, services: Services) -> None:
     )
 
 
-async def keep_house(services: Services) -> None:
-    """Hourly: delete the responses kept for idempotency keys past their time."""
+async def keep_house(services: Services, change_log: ChangeLog) -> None:
+    """Hourly: delete the responses kept for idempotency keys, and old changes, past their time."""
     while True:
         try:
             deleted = await services.idempotency.purge_expired()
+            purged = await change_log.purge()
         except GraphServiceError as exc:
             log.warning("housekeeping skipped: %s", exc)
         else:
             if deleted:
                 log.info("expired idempotency keys deleted", extra={"deleted": deleted})
+            if purged:
+                log.info("old changes purged from the change log", extra={"purged": purged})
         await asyncio.sleep(HOUSEKEEPING_SECONDS)
 
 
@@ -115,6 +120,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     """The application for these settings (read from the environment when omitted)."""
     settings = settings or get_settings()
     authenticator = Authenticator.from_settings(settings)
+    streams = LiveStreams(settings.subscriptions_per_token)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -130,13 +136,27 @@ def create_app(settings: Settings | None = None) -> Starlette:
             log.info("service ready", extra={"graph": graph.uri, "env": settings.env})
             monitor = HealthMonitor(graph.store.health, graph.store.ping)
             monitor.start()
-            housekeeping = asyncio.create_task(keep_house(app.state.services))
-            security_events = asyncio.create_task(app.state.services.security.run())
+            change_log = ChangeLog(
+                graph.store,
+                interval=settings.change_poll_seconds,
+                window=max(settings.change_window_seconds, settings.query_timeout),
+                keep_hours=settings.change_log_hours,
+            )
+            app.state.change_log = change_log
+            app.state.streams = streams
+            streams.close_on_signals()
+            background = [
+                asyncio.create_task(keep_house(app.state.services, change_log)),
+                asyncio.create_task(app.state.services.security.run()),
+                asyncio.create_task(change_log.run()),
+                asyncio.create_task(app.state.services.analyses.live.follow()),
+            ]
             try:
                 yield
             finally:
-                housekeeping.cancel()
-                security_events.cancel()
+                streams.close()
+                for task in background:
+                    task.cancel()
                 await app.state.services.security.close()  # refusals still counted in memory
                 await monitor.stop()
                 app.state.store = None
@@ -147,10 +167,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         authenticator,
         ide=settings.development,
         query_timeout=settings.query_timeout,
+        subscriptions_per_connection=settings.subscriptions_per_token,
+        allowed_origins=settings.cors_origins,
     )
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             *web_routes(),

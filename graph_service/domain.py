@@ -120,6 +120,8 @@ class ErrorCode(enum.Enum):
     NOT_PENDING = "NOT_PENDING"
     NO_CONSENT = "NO_CONSENT"
     ALREADY_ENROLLED = "ALREADY_ENROLLED"
+    # The name is on the member's crisis plan as someone who must not be involved.
+    KEPT_OUT_BY_CRISIS_PLAN = "KEPT_OUT_BY_CRISIS_PLAN"
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@
         ├── AuthenticationError UNAUTHENTICATED: no valid bearer token
         ├── PermissionDenied    FORBIDDEN: the principal may not do this
         ├── InvalidInput        INVALID_INPUT: a query argument that cannot be used
-        └── IdempotencyKeyReused IDEMPOTENCY_KEY_REUSED: one key sent with two requests
+        ├── IdempotencyKeyReused IDEMPOTENCY_KEY_REUSED: one key sent with two requests
+        └── TooManySubscriptions TOO_MANY_SUBSCRIPTIONS: a token's open subscriptions are capped
 
 Drivers' and libraries' own exceptions never cross `store` or `auth`: they are
 re-raised as one of these with the original chained as ``__cause__``.
@@ -96,3 +97,9 @@ class IdempotencyKeyReused(ClientError):
     """An idempotency key already used for a different request."""
 
     code = "IDEMPOTENCY_KEY_REUSED"
+
+
+class TooManySubscriptions(ClientError):
+    """A token has as many subscriptions open as it may."""
+
+    code = "TOO_MANY_SUBSCRIPTIONS"

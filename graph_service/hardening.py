@@ -115,8 +115,8 @@ class RateLimitMiddleware:
         return f"{principal.role.value}:{who}"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Count the request, or refuse it."""
-        if scope["type"] != "http" or scope["path"] in UNLIMITED_PATHS:
+        """Count the request (or WebSocket handshake), or refuse it."""
+        if scope["type"] not in ("http", "websocket") or scope["path"] in UNLIMITED_PATHS:
             await self.app(scope, receive, send)
             return
         # uvicorn puts the X-Forwarded-For client here for trusted proxies only
@@ -131,6 +131,10 @@ class RateLimitMiddleware:
             checks.append((self.per_token, self.caller(authorization, client)))
         now = time.monotonic()
         wait = max((limiter.wait(key, now) for limiter, key in checks), default=0.0)
+        if wait > 0 and scope["type"] == "websocket":
+            # Refused before it is accepted: the server answers the handshake with a 403.
+            await send({"type": "websocket.close", "code": 1008})
+            return
         if wait > 0:
             retry = str(math.ceil(wait))
             message = f"Too many requests: retry in {retry} s"

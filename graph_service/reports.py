@@ -12,11 +12,13 @@ from rich.console import Console
 from rich.table import Table
 
 from graph_service.auth import Principal, Role
+from graph_service.events import ChangeKind, change
 from graph_service.graph import open_graph
 from graph_service.ids import to_global_id
 from graph_service.services import Services
 from graph_service.settings import Settings
 from graph_service.spreadsheet import safe_row
+from graph_service.store import changes
 
 # The command line runs with the operator's authority; the trail names it as such.
 OPERATOR = Principal(Role.COORDINATOR, subject="cli:report")
@@ -38,6 +40,12 @@ class IsolationRow:
     display_name: str
     active_supporters: int
     reasons: list[str]
+
+
+async def reload_replicas(settings: Settings) -> None:
+    """Record a RELOAD change: every running replica loads its projection whole when it reads it."""
+    async with open_graph(settings, share_running=True) as graph:
+        await changes.record(graph.store, change(ChangeKind.RELOAD))
 
 
 async def isolation_rows(

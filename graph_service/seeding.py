@@ -19,6 +19,7 @@ async def seed_graph(
         orgs = await services.organisations.seed()
         colleges = await services.colleges.seed()
         tools = await services.wellness.seed()
+        kinds = await services.programme.seed()
         demo = None
         if demo_members is not None:
             try:
@@ -26,7 +27,7 @@ async def seed_graph(
             except DemoRefused as exc:
                 raise ConfigurationError(str(exc)) from None
     lines = [f"{o.name}: organisation {to_global_id('Organisation', o.id)}" for o in orgs]
-    lines += [*colleges, f"wellness tools: {len(tools)}"]
+    lines += [*colleges, f"wellness tools: {len(tools)}", f"kinds of session: {len(kinds)}"]
     if demo is not None:
         lines.append(f"demo network: {demo.members} members, {demo.ties} ties (seed {demo_seed})")
     return lines

@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     )
     idempotency_key_hours: float = Field(default=24.0, gt=0, le=24 * 30)
     circle_max: int = Field(default=5, ge=1, le=50)
+    trends_min_count: int = Field(
+        default=5, ge=2, le=100, description="smaller counts in the trends report show as <N"
+    )
     graphql_max_depth: int = Field(default=10, ge=1, le=100)
     graphql_max_aliases: int = Field(default=15, ge=0, le=1000)
     graphql_max_tokens: int = Field(default=2000, ge=10, le=100_000)
@@ -71,6 +74,21 @@ class Settings(BaseSettings):
     coordinator_session_hours: float = Field(default=12, gt=0, le=24 * 30)
     college_session_hours: float = Field(default=12, gt=0, le=24 * 30)
     member_session_hours: float = Field(default=7 * 24, gt=0, le=24 * 90)
+    subscriptions_per_token: int = Field(
+        default=5, ge=1, le=100, description="open subscriptions (and live pages) per caller"
+    )
+    change_poll_seconds: float = Field(
+        default=0.5, gt=0, le=60, description="how often the change log is read"
+    )
+    change_window_seconds: float = Field(
+        default=15.0,
+        gt=0,
+        le=600,
+        description="how far back each read of the change log looks again (commit lag, clocks)",
+    )
+    change_log_hours: float = Field(
+        default=24.0, gt=0, le=24 * 30, description="how long changes stay in the log"
+    )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="comma-separated origins; empty: CORS closed"
     )

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from rich.console import Console
 
 from graph_service.auth import Principal, Role
 from graph_service.domain import MemberStatus, Relation, TieStatus
+from graph_service.events import ChangeKind, change
 from graph_service.ids import from_global_id, new_id
 from graph_service.services.audit import AuditService
 from graph_service.services.validation import clean_name, now_iso
-from graph_service.store import Store
+from graph_service.store import Store, Tx, changes
 from graph_service.store import imports as store_imports
 from graph_service.store import organisations as store_organisations
 from graph_service.store.imports import RefMember
@@ -107,9 +109,10 @@ async def import_circles(
             now, audit = now_iso(), AuditService(store)
             for start in range(0, len(new), batch_size):
                 batch = new[start : start + batch_size]
-                done = await _write(store, batch, circle_max, now)
+                done = await store.atomically(
+                    partial(_write_batch, store, audit, batch, circle_max, now)
+                )
                 written += len(done)
-                await audit.record(IMPORTER, "circle.add", *(r.member_id for r in done))
                 lines = {row.line for row in done}
                 for row in batch:
                     if row.line not in lines:
@@ -224,6 +227,18 @@ async def _check(
             key = (tie.supporter_kind, tie.supporter_id)
         circle.named.setdefault(key, set()).add(tie.status)
     return valid
+
+
+async def _write_batch(
+    store: Store, audit: AuditService, rows: list[_Row], circle_max: int, now: str, _tx: Tx
+) -> list[_Row]:
+    """One batch, its audit events and its change, in one transaction; the rows written."""
+    done = await _write(store, rows, circle_max, now)
+    await audit.record(IMPORTER, "circle.add", *(r.member_id for r in done))
+    touched = [r.member_id for r in done] + [r.supporter_id for r in done if r.key[0] == "MEMBER"]
+    if done:
+        await changes.record(store, change(ChangeKind.TIES_IMPORTED, *touched))
+    return done
 
 
 async def _write(store: Store, rows: list[_Row], circle_max: int, now: str) -> list[_Row]:

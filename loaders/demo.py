@@ -16,12 +16,14 @@ from typing import Any
 
 from graph_service.analysis.synthetic import synthetic_rows
 from graph_service.domain import HelpKind
+from graph_service.events import ChangeKind, change
 from graph_service.services import Services
 from graph_service.services.seed_data import COLLEGES
-from graph_service.services.validation import now_iso
-from graph_service.store import Store, bulk
+from graph_service.services.validation import now_iso, today
+from graph_service.store import Store, bulk, changes
 from graph_service.store.admin import count_nodes
 from graph_service.store.members import list_members
+from loaders.demo_programme import load_year
 
 BATCH = 5_000
 DEFAULT_MEMBERS = 350
@@ -171,6 +173,11 @@ async def load_demo(
         lambda b: bulk.tools(store, b, now[:10]),
         [{"member": m, "tool": tools[t.lower()]} for m, t in rows.tools if t.lower() in tools],
     )
+    # Dated ties, and a year of the programme's sessions and registers, up to today.
+    await services.programme.seed()
+    written += (await load_year(store, rows, seed=seed, today=today(), now=now)).rows
+    # Written in bulk, batch by batch: running replicas are told to load it whole.
+    await changes.record(store, change(ChangeKind.RELOAD))
     return DemoResult(members=len(rows.members), ties=len(rows.ties), rows=written)
 
 

@@ -11,11 +11,12 @@ from rich.console import Console
 
 from graph_service.auth import Principal, Role
 from graph_service.domain import EnrolmentStatus
+from graph_service.events import ChangeKind, change
 from graph_service.ids import from_global_id, new_id
 from graph_service.services.audit import AuditService
 from graph_service.services.enrolments import enrolment_dates_error
 from graph_service.services.validation import now_iso
-from graph_service.store import Store
+from graph_service.store import Store, Tx, changes
 from graph_service.store import colleges as store_colleges
 from graph_service.store import consents as store_consents
 from graph_service.store import enrolments as store_enrolments
@@ -124,11 +125,18 @@ async def import_enrolments(
             importer = Principal(Role.COLLEGE, college_id=college_id, subject=linked_by)
             for start in range(0, len(new), batch_size):
                 batch = new[start : start + batch_size]
-                written += await store_enrolments.import_batch(
-                    store, batch, linked_by=linked_by, now=now
-                )
-                members = [row.member_id for row in batch]
-                await AuditService(store).record(importer, "enrolment.import", *members)
+
+                # The batch, its audit events and its change commit together.
+                async def write(_tx: Tx, batch: list[NewEnrolment] = batch) -> int:
+                    count = await store_enrolments.import_batch(
+                        store, batch, linked_by=linked_by, now=now
+                    )
+                    members = [row.member_id for row in batch]
+                    await AuditService(store).record(importer, "enrolment.import", *members)
+                    await changes.record(store, change(ChangeKind.ENROLMENTS_IMPORTED, *members))
+                    return count
+
+                written += await store.atomically(write)
                 advance("writing", len(batch), len(new))
             # Rows that another writer linked meanwhile were skipped by the store's guard.
             unchanged += len(new) - written

@@ -5,16 +5,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from rich.console import Console
 
 from graph_service.auth import Principal, Role
 from graph_service.domain import MemberStatus
+from graph_service.events import ChangeKind, change
 from graph_service.ids import new_id
 from graph_service.services.audit import AuditService
 from graph_service.services.validation import clean_name, now_iso, today
-from graph_service.store import Store
+from graph_service.store import Store, Tx, changes
 from graph_service.store import imports as store_imports
 from loaders.csvfile import Columns, CsvRow, Problem, read_csv, row_progress
 from loaders.enrolments import DATE, ImportResult
@@ -75,11 +77,21 @@ async def import_members(
             now, audit = now_iso(), AuditService(store)
             for start in range(0, len(new), batch_size):
                 batch = [_params(row) for row in new[start : start + batch_size]]
-                written += await store_imports.create_members(store, batch, now)
-                await audit.record(IMPORTER, "member.register", *(r["id"] for r in batch))
+                written += await store.atomically(partial(_write, store, audit, batch, now))
                 advance("writing", len(batch), len(new))
     problems = COLUMNS.in_order(p for r in rows for p in r.problems)
     return ImportResult(written, unchanged, problems, dry_run)
+
+
+async def _write(
+    store: Store, audit: AuditService, batch: list[dict[str, str]], now: str, _tx: Tx
+) -> int:
+    """One batch, its audit events and its change, in one transaction."""
+    written = await store_imports.create_members(store, batch, now)
+    ids = [row["id"] for row in batch]
+    await audit.record(IMPORTER, "member.register", *ids)
+    await changes.record(store, change(ChangeKind.MEMBERS_IMPORTED, *ids))
+    return written
 
 
 def _parse(row: CsvRow, seen: dict[str, int], on: date) -> _Row:

@@ -17,3 +17,9 @@ CREATE INDEX web_session_member IF NOT EXISTS FOR (n:WebSession) ON (n.memberId)
 CREATE CONSTRAINT idempotency_key_id IF NOT EXISTS FOR (n:IdempotencyKey) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT connect_code_hash IF NOT EXISTS FOR (n:ConnectCode) REQUIRE n.hash IS UNIQUE;
 CREATE INDEX connect_code_member IF NOT EXISTS FOR (n:ConnectCode) ON (n.memberId);
+CREATE CONSTRAINT change_id IF NOT EXISTS FOR (n:Change) REQUIRE n.id IS UNIQUE;
+CREATE INDEX change_at IF NOT EXISTS FOR (n:Change) ON (n.at);
+CREATE CONSTRAINT programme_session_id IF NOT EXISTS FOR (n:ProgrammeSession) REQUIRE n.id IS UNIQUE;
+CREATE INDEX programme_session_on IF NOT EXISTS FOR (n:ProgrammeSession) ON (n.on);
+CREATE CONSTRAINT session_schedule_id IF NOT EXISTS FOR (n:SessionSchedule) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT session_kind_name IF NOT EXISTS FOR (n:SessionKind) REQUIRE n.name IS UNIQUE;

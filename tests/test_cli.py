@@ -224,9 +224,9 @@ def test_seed_is_idempotent(tmp_path: Path) -> None:
     assert first.stdout == second.stdout
     assert "Sefton Recovery Peer Network" in first.stdout
     assert "Southport College: 5 courses" in first.stdout
-    # The network, 3 colleges, their 3 support services, 16 courses and 10 wellness tools;
-    # nothing doubled.
-    assert after_first == _nodes(tmp_path) == 1 + 3 + 3 + 16 + 10
+    # The network, 3 colleges, their 3 support services, 16 courses, 10 wellness tools and 4
+    # kinds of programme session; nothing doubled.
+    assert after_first == _nodes(tmp_path) == 1 + 3 + 3 + 16 + 10 + 4
 
 
 def test_seed_demo_only_into_an_empty_graph(tmp_path: Path) -> None:

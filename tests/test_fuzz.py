@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, time
 
 import graphql
 import httpx
@@ -18,7 +18,9 @@ from graph_service.ids import to_global_id
 from graph_service.services import Services
 from graph_service.services.validation import now_iso
 from graph_service.store import Store
+from graph_service.store.attendance import take_register
 from graph_service.store.members import create_member
+from graph_service.store.programme import SessionRow, create_sessions
 from tests.conftest import RunningServer, token_for
 
 SDL = str(schema)
@@ -28,6 +30,8 @@ DATES = st.dates(min_value=date(1990, 1, 1), max_value=date(2030, 12, 31)).map(
 KNOWN_IDS = [
     to_global_id("Member", "fuzz-member"),
     to_global_id("Member", "fuzz-peer"),
+    to_global_id("ProgrammeSession", "fuzz-session"),
+    to_global_id("ProgrammeSession", "fuzz-led"),
     to_global_id("College", "southport-college"),
     to_global_id("Course", "sc-wrap-intro"),
     to_global_id("Organisation", "sefton-peer-network"),
@@ -36,7 +40,8 @@ KNOWN_IDS = [
 IDS = st.one_of(st.sampled_from(KNOWN_IDS), st.text(max_size=12)).map(
     lambda value: graphql.StringValueNode(value=value)
 )
-OPERATIONS = from_schema(SDL, custom_scalars={"Date": DATES, "ID": IDS})
+TIMES = st.times().map(lambda t: graphql.StringValueNode(value=t.strftime("%H:%M")))
+OPERATIONS = from_schema(SDL, custom_scalars={"Date": DATES, "ID": IDS, "Time": TIMES})
 LEAKS = ("Traceback", "neo4j", "bolt://", "Cypher", "ArcadeDB", 'File "')
 
 TOKENS: dict[str, Callable[[], str]] = {
@@ -50,12 +55,20 @@ TOKENS: dict[str, Callable[[], str]] = {
 
 @pytest.fixture
 async def network(store: Store) -> None:
-    """Two members, the seeded organisations, colleges and courses."""
+    """Two members, the seeded organisations, colleges and courses, and two sessions: one the
+    member leads, and one of another kind with the peer on its register (not for the member)."""
     services = Services.build(store)
     await services.organisations.seed()
     await services.colleges.seed()
+    await services.programme.seed()
     for member_id, name in (("fuzz-member", "Fuzz Member"), ("fuzz-peer", "Fuzz Peer")):
         await create_member(store, member_id, name, date(2024, 1, 1), now_iso())
+    on, at = date(2026, 1, 6), time(10)
+    other = SessionRow("fuzz-session", "Peer group", on, at, 90, "Bootle Library", ())
+    led = SessionRow("fuzz-led", "WRAP class", on, at, 120, "Bootle Library", ())
+    await create_sessions(store, [other], [], now=now_iso(), by="fuzz")
+    await create_sessions(store, [led], ["fuzz-member"], now=now_iso(), by="fuzz")
+    await take_register(store, "fuzz-session", ["fuzz-peer"], now=now_iso(), by="fuzz")
 
 
 @pytest.mark.parametrize("role", list(TOKENS))

@@ -380,9 +380,9 @@ async def test_long_file_goes_through_in_batches_with_progress(
     console = Console(file=screen, force_terminal=True, width=100)
     before = store.statements
     result = await import_enrolments(store, path, SOUTHPORT, console=console, batch_size=batch_size)
-    # The college, then per batch: courses, consent, existing enrolments, one write and
-    # one append to the audit trail.
-    assert store.statements - before == 1 + 5 * batches
+    # The college, then per batch: courses, consent, existing enrolments, one write, one
+    # append to the audit trail and one to the change log.
+    assert store.statements - before == 1 + 6 * batches
     assert (result.written, result.rejected) == (300, [])
     found = await of_members(store, members)
     assert sum(len(enrolments) for enrolments in found.values()) == 300

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 import httpx
 import pytest
 
-from graph_service.auth import Role
-from graph_service.ids import to_global_id
+from graph_service.auth import Principal, Role
+from graph_service.domain_programme import NewSession
+from graph_service.ids import from_global_id, to_global_id
+from graph_service.services import Services
+from graph_service.store import Store
 from tests.conftest import GraphQLClient, token_for
 
 TODAY = date.today().isoformat()
@@ -283,3 +286,136 @@ async def test_member_sees_display_names_in_own_circle_only(
     assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"]  # type: ignore[index, union-attr]
     names = await client("{ me { member { invitations { member { displayName } } } } }")
     assert names["data"]["me"]["member"]["invitations"] == [{"member": {"displayName": "Brendan"}}]  # type: ignore[index]
+
+
+@dataclass
+class Programme:
+    """The world, with a session A leads (B came) and one A has nothing to do with (C came)."""
+
+    world: World
+    led: str
+    other: str
+
+
+@pytest.fixture
+async def programme(world: World, store: Store) -> Programme:
+    services = Services.build(store)
+    await services.programme.seed()
+    boss = Principal(Role.COORDINATOR, subject="coordinator:test")
+    ids = {name: from_global_id(getattr(world, name), "Member") for name in ("a", "b", "c")}
+    sessions = []
+    for leads, came in (((ids["a"],), ids["b"]), ((), ids["c"])):
+        made = await services.programme.create(
+            boss, NewSession("WRAP class", date.today(), time(10), 120, "Bootle Library", leads)
+        )
+        assert made.value is not None, made.errors
+        await services.attendance.take(boss, made.value.id, [came])
+        sessions.append(to_global_id("ProgrammeSession", made.value.id))
+    return Programme(world, *sessions)
+
+
+P = {
+    "session-kinds": ("{ sessionKinds }", lambda p: {}),
+    "sessions": ("{ programmeSessions { totalCount } }", lambda p: {}),
+    "node-led-session": (
+        "query($id: ID!) { node(id: $id) { ... on ProgrammeSession { attendees { id } } } }",
+        lambda p: {"id": p.led},
+    ),
+    "node-other-session": ("query($id: ID!) { node(id: $id) { id } }", lambda p: {"id": p.other}),
+    "add-kind": ('mutation { addSessionKind(name: "Z") { userErrors { code } } }', lambda p: {}),
+    "create-session": (
+        'mutation { createSession(input: {kind: "WRAP class", on: "2026-01-06", startTime: "10:00",'
+        ' venue: "Z"}) { userErrors { code } } }',
+        lambda p: {},
+    ),
+    "schedule": (
+        'mutation { scheduleSessions(input: {kind: "WRAP class", weekdays: [TUESDAY],'
+        ' startTime: "10:00", from: "2026-01-01", to: "2026-01-31", venue: "Z"})'
+        " { userErrors { code } } }",
+        lambda p: {},
+    ),
+    "cancel": (
+        "mutation($id: ID!) { cancelSession(id: $id) { userErrors { code } } }",
+        lambda p: {"id": p.led},
+    ),
+    "register-led": (
+        "mutation($s: ID!, $m: ID!) { takeRegister(sessionId: $s, present: [$m])"
+        " { userErrors { code } } }",
+        lambda p: {"s": p.led, "m": p.world.b},
+    ),
+    "register-other": (
+        "mutation($s: ID!, $m: ID!) { takeRegister(sessionId: $s, present: [$m])"
+        " { userErrors { code } } }",
+        lambda p: {"s": p.other, "m": p.world.c},
+    ),
+    "own-attendance": (
+        "query($id: ID!) { member(id: $id) { attendance { totalCount } } }",
+        lambda p: {"id": p.world.a},
+    ),
+    "other-attendance": (
+        "query($id: ID!) { member(id: $id) { attendance { totalCount } } }",
+        lambda p: {"id": p.world.c},
+    ),
+    "own-crisis-plan": (
+        "query($id: ID!) { member(id: $id) { crisisPlan { notInvolved } } }",
+        lambda p: {"id": p.world.a},
+    ),
+    "other-crisis-plan": (
+        "query($id: ID!) { member(id: $id) { crisisPlan { notInvolved } } }",
+        lambda p: {"id": p.world.c},
+    ),
+    "set-own-crisis-plan": (
+        'mutation($id: ID!) { setCrisisPlan(input: {memberId: $id, notInvolved: ["Z"]})'
+        " { userErrors { code } } }",
+        lambda p: {"id": p.world.a},
+    ),
+    "set-other-crisis-plan": (
+        'mutation($id: ID!) { setCrisisPlan(input: {memberId: $id, notInvolved: ["Z"]})'
+        " { userErrors { code } } }",
+        lambda p: {"id": p.world.c},
+    ),
+    "trends": (
+        'query { programmeTrends(from: "2026-01", to: "2026-02") { minCount } }',
+        lambda p: {},
+    ),
+}
+EVERY_ONE = list(P)
+PROGRAMME_OK = {
+    "coordinator": [case for case in EVERY_ONE if case != "cancel"],  # cancel: has a register
+    "member": [
+        "session-kinds",
+        "sessions",
+        "node-led-session",
+        "register-led",
+        "own-attendance",
+        "own-crisis-plan",
+        "set-own-crisis-plan",
+    ],
+    "college": [],
+}
+PROGRAMME_MATRIX = [
+    (case, role, "OK" if case in PROGRAMME_OK[role] else "FORBIDDEN")
+    for role in PROGRAMME_OK
+    for case in EVERY_ONE
+    if not (role == "coordinator" and case == "cancel")
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "role", "expected"),
+    PROGRAMME_MATRIX,
+    ids=[f"{r}-{c}-{e}" for c, r, e in PROGRAMME_MATRIX],
+)
+async def test_programme_permission_matrix(
+    http: httpx.AsyncClient, programme: Programme, case: str, role: str, expected: str
+) -> None:
+    query, variables = P[case]
+    body = await _client(http, role, programme.world)(query, **variables(programme))
+    if expected == "FORBIDDEN":
+        codes = [e["extensions"]["code"] for e in body.get("errors", [])]  # type: ignore[union-attr]
+        assert codes == ["FORBIDDEN"], body
+        assert "Cathal" not in str(body["data"]) and "Brendan" not in str(body["data"])
+    else:
+        assert "errors" not in body, body
+        payloads = body["data"].values()  # type: ignore[union-attr]
+        assert all(not (p or {}).get("userErrors") for p in payloads if isinstance(p, dict)), body

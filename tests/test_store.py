@@ -27,8 +27,14 @@ EXPECTED_CONSTRAINTS = {
     "web_session_hash",
     "idempotency_key_id",
     "connect_code_hash",
+    "change_id",
+    "programme_session_id",
+    "session_schedule_id",
+    "session_kind_name",
 }
-EXPECTED_INDEXES = 4  # audit events by target and by actor, web sessions and codes by member
+# Audit events by target and by actor, web sessions and codes by member, changes by time,
+# programme sessions by day.
+EXPECTED_INDEXES = 6
 
 
 async def test_constraints_apply_twice_without_error(store: Store) -> None:

@@ -139,22 +139,44 @@ def _reasons(
     member: str, seen: _Activity, component: int, *, min_supporters: int, component_size: int
 ) -> tuple[str, ...]:
     """The reason codes of one member, in the order of ``ISOLATION_REASONS``."""
-    active, invited = seen.active.get(member, 0), seen.invited.get(member, 0)
+    return reason_codes(
+        active=seen.active.get(member, 0),
+        invited=seen.invited.get(member, 0),
+        personal=member in seen.personal,
+        gives=member in seen.supports or member in seen.gave,
+        received=member in seen.received,
+        recent=member in seen.recent,
+        small=component < component_size,
+        min_supporters=min_supporters,
+    )
+
+
+def reason_codes(
+    *,
+    active: int,
+    invited: int,
+    personal: bool,
+    gives: bool,
+    received: bool,
+    recent: bool,
+    small: bool,
+    min_supporters: int,
+) -> tuple[str, ...]:
+    """The reason codes these facts about a member give (the rules of the module docstring)."""
     reasons: list[str] = []
     if active + invited == 0:
         reasons.append(NO_SUPPORTERS)
     elif active < min_supporters:
         reasons.append(BELOW_THRESHOLD)
-    if active and member not in seen.personal:
+    if active and not personal:
         reasons.append(ONLY_PAID_SUPPORT)
     if invited and not active:
         reasons.append(ONLY_PENDING)
-    gives = member in seen.supports or member in seen.gave
-    if gives and not active and member not in seen.received:
+    if gives and not active and not received:
         reasons.append(GIVES_NOT_RECEIVES)
-    if component < component_size:
+    if small:
         reasons.append(SMALL_COMPONENT)
-    if member not in seen.recent:
+    if not recent:
         reasons.append(NO_RECENT_ACTIVITY)
     return tuple(reasons)
 

@@ -91,7 +91,7 @@ def cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-class _Dates:
+class Dates:
     """Parses each distinct ISO date once, and hands out one shared ``date`` object for it."""
 
     def __init__(self) -> None:
@@ -123,7 +123,7 @@ def build_projection(
 ) -> Projection:
     """Build the projection from rows (rows naming unknown nodes are skipped)."""
     g: Projection = nx.MultiDiGraph()
-    as_date = _Dates()
+    as_date = Dates()
     # One shared string object per id and per vocabulary word: the driver hands a fresh copy
     # in every row, and 100k members' edges would otherwise each hold their own copies.
     members_by_id: dict[str, str] = {}

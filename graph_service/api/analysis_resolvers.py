@@ -165,9 +165,10 @@ class AnalysisQuery:
     async def supporter_suggestions(
         self, info: Info[Context, None], member_id: strawberry.ID, first: int = 5
     ) -> list[SupporterSuggestion]:
-        found = await info.context.services.analyses.suggestions(
-            info.context.principal, internal_id(member_id, "Member", "memberId"), first=first
-        )
+        services, wanted = info.context.services, internal_id(member_id, "Member", "memberId")
+        found = await services.analyses.suggestions(info.context.principal, wanted, first=first)
+        # Nobody the member keeps out of a crisis is ever suggested to them.
+        allowed = set(await services.crisis.suggestable(wanted, [s.member_id for s in found]))
         return [
             SupporterSuggestion(
                 member=MemberType.ref(s.member_id),
@@ -176,4 +177,5 @@ class AnalysisQuery:
                 shared_tools=list(s.shared_tools),
             )
             for s in found
+            if s.member_id in allowed
         ]

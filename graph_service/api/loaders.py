@@ -19,6 +19,7 @@ from graph_service.domain import (
     Organisation,
     Tie,
 )
+from graph_service.domain_programme import Attendance, CrisisPlan
 from graph_service.services import Services
 
 K = TypeVar("K", bound=Hashable)
@@ -125,3 +126,13 @@ class Loaders:
     def tools_of(self) -> DataLoader[str, list[str]]:
         """Wellness tools by member id."""
         return _loader(self._services.wellness.tools_of, list)
+
+    @cached_property
+    def attendance_of(self) -> DataLoader[str, list[Attendance]]:
+        """Sessions attended, by member id."""
+        return _loader(self._services.attendance.attended_by, list)
+
+    @cached_property
+    def crisis_plans(self) -> DataLoader[str, CrisisPlan | None]:
+        """Crisis plans by member id."""
+        return _loader(self._services.crisis.plans_of, lambda: None)

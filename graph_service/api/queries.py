@@ -12,6 +12,7 @@ from graph_service.api.context import Context
 from graph_service.api.lookahead import circle_wanted, prime
 from graph_service.api.node import Node
 from graph_service.api.pagination import Connection, page_window
+from graph_service.api.programme_types import ProgrammeSessionType
 from graph_service.api.supporter_types import OrganisationType, PersonType
 from graph_service.api.types import (
     CollegeType,
@@ -57,6 +58,9 @@ async def _node(info: Info[Context, None], type_name: str, node_id: str) -> Node
     if type_name == "Enrolment":
         enrolment = await services.enrolments.get(principal, node_id)
         return EnrolmentType.of(enrolment) if enrolment else None
+    if type_name == "ProgrammeSession":
+        session = await services.programme.get(principal, node_id)
+        return ProgrammeSessionType.of(session) if session else None
     if type_name == "Person":
         person = await services.circles.person(principal, node_id)
         if person is None:

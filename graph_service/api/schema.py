@@ -13,8 +13,11 @@ from graph_service.api.analysis_resolvers import AnalysisQuery
 from graph_service.api.college_resolvers import CollegeMutation, CollegeQuery
 from graph_service.api.errors import MaskUnexpectedErrors, log_errors
 from graph_service.api.mutations import Mutation
+from graph_service.api.programme_resolvers import ProgrammeMutation, ProgrammeQuery
+from graph_service.api.programme_types import ProgrammeSessionType
 from graph_service.api.queries import Query
 from graph_service.api.security_types import SecurityQuery
+from graph_service.api.subscriptions import Subscription
 from graph_service.api.supporter_types import OrganisationType, PersonType
 from graph_service.api.types import (
     CollegeType,
@@ -50,8 +53,11 @@ def build_schema(settings: Settings | None = None) -> Schema:
     settings = settings or Settings.model_construct()
     validated = ValidatedDocuments()
     return Schema(
-        query=merge_types("Query", (Query, CollegeQuery, AnalysisQuery, SecurityQuery)),
-        mutation=merge_types("Mutation", (Mutation, CollegeMutation)),
+        query=merge_types(
+            "Query", (Query, CollegeQuery, AnalysisQuery, SecurityQuery, ProgrammeQuery)
+        ),
+        mutation=merge_types("Mutation", (Mutation, CollegeMutation, ProgrammeMutation)),
+        subscription=Subscription,
         types=[
             MemberType,
             PersonType,
@@ -61,6 +67,7 @@ def build_schema(settings: Settings | None = None) -> Schema:
             CollegeType,
             CourseType,
             EnrolmentType,
+            ProgrammeSessionType,
         ],
         extensions=[MaskUnexpectedErrors, *graphql_limits(settings, validated)],
         validated=validated,

@@ -15,9 +15,9 @@ from strawberry.types import Info
 
 from graph_service.api.audit_types import AuditEventType
 from graph_service.api.context import Context
-from graph_service.api.member_fields import MemberFields
 from graph_service.api.node import Node
 from graph_service.api.pagination import Connection, page_window
+from graph_service.api.programme_types import MemberProgrammeFields
 from graph_service.api.supporter_types import OrganisationType, PersonType
 from graph_service.auth import Role
 from graph_service.domain import (
@@ -51,7 +51,7 @@ def _when(value: str | None) -> datetime | None:
 
 
 @strawberry.type(name="Member", description="A network member.")
-class MemberType(MemberFields):
+class MemberType(MemberProgrammeFields):
     @strawberry.field(description="The member's supporters: INVITED and ACTIVE, or every tie.")
     async def circle(self, info: Info[Context, None], include_ended: bool = False) -> list[TieType]:
         await self._guard(info, "circle.read")

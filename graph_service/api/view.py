@@ -1,21 +1,27 @@
-"""The /graphql endpoint: authentication, then JSON POST only, then strawberry."""
+"""The /graphql endpoint: authentication, then JSON POST only, then strawberry; subscriptions
+over WebSocket (graphql-transport-ws, see api.live_socket)."""
 
 from __future__ import annotations
 
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from cross_web import AsyncHTTPRequestAdapter
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import MissingQueryError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import SubscriptionExecutionResult
+from strawberry.types.graphql import OperationType
+from strawberry.types.unset import UNSET, UnsetType
 
 from graph_service.api.context import Context
 from graph_service.api.errors import GRAPH_UNAVAILABLE, UNEXPECTED_CODE
@@ -24,6 +30,7 @@ from graph_service.api.ide import (
     self_hosted_ide,
     wants_ide_page,
 )
+from graph_service.api.live_socket import SubscriptionsOnly, admit, socket_context
 from graph_service.api.loaders import Loaders
 from graph_service.api.prepared import Prepared, PreparedOperations
 from graph_service.api.refusals import note_refused_fields, note_unauthenticated
@@ -48,6 +55,10 @@ RETRY_AFTER_SECONDS = 2
 # Enough to tell a document that may hold a mutation: a false positive only costs a write
 # transaction for a read.
 _MUTATION = re.compile(r"\bmutation\b")
+HTTP_OPERATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
+SUBSCRIBE_BY_SOCKET = (
+    "Subscriptions are served over WebSocket on /graphql (graphql-transport-ws), not by POST"
+)
 
 
 def unauthenticated(error: AuthenticationError) -> JSONResponse:
@@ -128,6 +139,8 @@ def refuse_transport(request: Request) -> JSONResponse | None:
 class GraphQLView(GraphQL[Context, None]):
     """Strawberry's ASGI view, with every operation authenticated first."""
 
+    graphql_transport_ws_handler_class = SubscriptionsOnly
+
     def __init__(
         self,
         schema: Schema,
@@ -135,12 +148,17 @@ class GraphQLView(GraphQL[Context, None]):
         *,
         ide: bool,
         query_timeout: float = 10.0,
+        subscriptions_per_connection: int = 5,
+        allowed_origins: list[str] | None = None,
     ) -> None:
         super().__init__(
             schema,
             graphql_ide="graphiql" if ide else None,
             allow_queries_via_get=False,
-            subscription_protocols=(),
+            # The legacy graphql-ws protocol is left out: one protocol to harden.
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            max_subscriptions_per_connection=subscriptions_per_connection,
+            allowed_origins=allowed_origins or (),
         )
         self.authenticator = authenticator
         self.ide = ide
@@ -150,8 +168,11 @@ class GraphQLView(GraphQL[Context, None]):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Authenticate, check the transport, then hand the request to strawberry."""
+        if scope["type"] == "websocket":
+            # Authenticated at connection_init (on_ws_connect), where the token travels.
+            await super().__call__(scope, receive, send)
+            return
         if scope["type"] != "http":
-            await WebSocket(scope, receive, send).close(code=1003)
             return
         request = Request(scope, receive)
         if not (self.ide and wants_ide_page(request)):
@@ -210,9 +231,15 @@ class GraphQLView(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        """The context of one authenticated request."""
-        assert isinstance(request, Request)
+        """The context of one authenticated request, or of one WebSocket connection."""
+        if isinstance(request, WebSocket):
+            return socket_context(request)
         return self._context(request)
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """Admit a coordinator's connection_init; close others with 4403."""
+        admit(context, self.authenticator)
+        return cast(UnsetType, UNSET)  # an acknowledgement without a payload
 
     def _context(self, request: Request) -> Context:
         request.app.state.services.audit.collect_reads()
@@ -257,6 +284,33 @@ class GraphQLView(GraphQL[Context, None]):
                 raise GraphUnavailable("the graph is unavailable")
             return result
         return await self._execute_mutation(request, request_data, context, execute)
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """One query or mutation; a subscription is refused (they go over the WebSocket)."""
+        try:
+            return await self.schema.execute(
+                request_data.query,
+                root_value=root_value,
+                variable_values=request_data.variables,
+                context_value=context,
+                operation_name=request_data.operation_name,
+                allowed_operation_types=HTTP_OPERATIONS,
+                operation_extensions=request_data.extensions,
+            )
+        except InvalidOperationTypeError:
+            raise ClientError(SUBSCRIBE_BY_SOCKET) from None
+        except CannotGetOperationTypeError as error:  # as strawberry answers them
+            raise HTTPException(400, error.as_http_error_reason()) from error
+        except MissingQueryError as error:
+            raise HTTPException(400, "No GraphQL query found in the request") from error
 
     async def _execute_mutation(
         self,

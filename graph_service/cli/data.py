@@ -164,8 +164,9 @@ def import_enrolments(
 
 
 def _import_roster(kind: str, file: Path, dry_run: bool) -> None:
-    """Run `import members` or `import circles`; output and exit codes as `import enrolments`."""
+    """Run `import members`, `circles` or `attendance`; output and exit codes as `enrolments`."""
     from graph_service.graph import open_graph
+    from loaders.attendance import import_attendance
     from loaders.circles import import_circles
     from loaders.enrolments import ImportResult
     from loaders.members import import_members
@@ -176,6 +177,8 @@ def _import_roster(kind: str, file: Path, dry_run: bool) -> None:
         async with open_graph(settings, share_running=True) as graph:
             if kind == "members":
                 return await import_members(graph.store, file, dry_run=dry_run, console=err)
+            if kind == "attendance":
+                return await import_attendance(graph.store, file, dry_run=dry_run, console=err)
             return await import_circles(
                 graph.store, file, circle_max=settings.circle_max, dry_run=dry_run, console=err
             )
@@ -228,3 +231,22 @@ def import_circles_command(
     Exit code 0: all rows fine; 1: some rows rejected (valid ones written); 2: unusable input.
     """
     _import_roster("circles", file, dry_run)
+
+
+@import_app.command("attendance")
+def import_attendance_command(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE",
+            help="CSV (UTF-8; commas or semicolons): session_id, and member_id or member_ref "
+            "(one row per member who came).",
+        ),
+    ],
+    dry_run: Annotated[bool, ROSTER_DRY_RUN] = False,
+) -> None:
+    """Add members to sessions' registers from a CSV file (already on a register: unchanged).
+
+    Exit code 0: all rows fine; 1: some rows rejected (valid ones written); 2: unusable input.
+    """
+    _import_roster("attendance", file, dry_run)

@@ -8,18 +8,22 @@ from typing import TypeVar
 
 from graph_service.auth import Role
 from graph_service.services.analyses import AnalysisService
+from graph_service.services.attendance import AttendanceService
 from graph_service.services.audit import AuditService
 from graph_service.services.circles import CircleService
 from graph_service.services.colleges import CollegeService
 from graph_service.services.connect_codes import ConnectCodeService
+from graph_service.services.crisis import CrisisPlanService
 from graph_service.services.enrolments import EnrolmentService
 from graph_service.services.help import HelpService
 from graph_service.services.idempotency import IdempotencyService
 from graph_service.services.members import MemberService
 from graph_service.services.organisations import OrganisationService
 from graph_service.services.privacy import PrivacyService
+from graph_service.services.programme import ProgrammeService
 from graph_service.services.security import SecurityEventService
 from graph_service.services.signin import DEFAULT_SESSION_HOURS, SigninService
+from graph_service.services.trends import TrendsService
 from graph_service.services.wellness import WellnessService
 from graph_service.settings import Settings
 from graph_service.store import Store, Tx
@@ -58,6 +62,10 @@ class Services:
         return await self.store.atomically(unit)
 
     connect_codes: ConnectCodeService
+    programme: ProgrammeService
+    attendance: AttendanceService
+    crisis: CrisisPlanService
+    trends: TrendsService
 
     @classmethod
     def build(
@@ -71,6 +79,7 @@ class Services:
         client_secret: str | None = None,
         connect_code_minutes: float = 24 * 60,
         cooling_off_days: int = 30,
+        trends_min_count: int = 5,
     ) -> Services:
         """The services over a store."""
         audit = AuditService(store)
@@ -90,6 +99,10 @@ class Services:
                 store, audit, link_minutes=link_minutes, session_hours=session_hours
             ),
             connect_codes=ConnectCodeService(store, audit, minutes=connect_code_minutes),
+            programme=ProgrammeService(store, audit),
+            attendance=AttendanceService(store, audit),
+            crisis=CrisisPlanService(store, audit),
+            trends=TrendsService(store, audit, trends_min_count),
             idempotency=IdempotencyService(store, idempotency_hours),
             security=SecurityEventService(store, client_secret=client_secret),
             store=store,
@@ -105,6 +118,7 @@ class Services:
             session_hours={Role(name): hours for name, hours in settings.session_hours.items()},
             connect_code_minutes=settings.connect_code_minutes,
             cooling_off_days=settings.invite_cooling_off_days,
+            trends_min_count=settings.trends_min_count,
             idempotency_hours=settings.idempotency_key_hours,
             # Client addresses in security events are hashed with a key from AUTH_SECRET.
             client_secret=settings.auth_secret.get_secret_value() if settings.auth_secret else None,

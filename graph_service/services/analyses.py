@@ -1,16 +1,16 @@
-"""Use-cases for the coordinators' analyses, over a cached projection of the graph.
+"""Use-cases for the coordinators' analyses, over a live projection of the graph.
 
-The projection is loaded with six bulk reads and kept in the process. Every write through
-this process's store bumps `Store.version`, which makes the next report reload; writes by
-other replicas are picked up when the cached copy is older than `max_age` seconds.
+The projection (services.live_projection) is loaded once and patched as changes arrive; the
+isolation reports and the summary are kept with it, so a report after a write costs about
+what the write touched, not the size of the network.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from graph_service.analysis import (
     FragileCircle,
@@ -19,22 +19,24 @@ from graph_service.analysis import (
     Projection,
     Suggestion,
     SupporterLoad,
-    build_projection,
     fragile_circles,
-    isolation_report,
-    network_summary,
     supporter_load,
     supporter_suggestions,
 )
 from graph_service.analysis.layout import LayoutEdge, NetworkLayout, drawn, network_layout
+from graph_service.analysis.live import IsolationChange, IsolationKey
 from graph_service.auth import Principal
 from graph_service.domain import MemberStatus
 from graph_service.errors import InvalidInput
 from graph_service.services import access
 from graph_service.services.audit import AuditService
+from graph_service.services.live_projection import LiveProjection
 from graph_service.services.validation import today
 from graph_service.store import Store
-from graph_service.store.projection import GraphRows, load_rows, names_of
+from graph_service.store.projection import names_of
+
+T = TypeVar("T")
+ACTIVE_ONLY = frozenset({MemberStatus.ACTIVE})
 
 NETWORK = "all"
 # Past this a map is a blur, and its layout (quadratic in the nodes) would hold up the page.
@@ -57,19 +59,6 @@ class NetworkMap:
     structure: tuple[frozenset[str], tuple[LayoutEdge, ...]]  # what the layout was made from
 
 
-@dataclass(frozen=True)
-class _Cached:
-    version: int
-    loaded_at: float
-    graph: Projection
-
-
-def _build(rows: GraphRows) -> Projection:
-    return build_projection(
-        rows.members, rows.supporters, rows.ties, rows.help, rows.enrolments, rows.tools
-    )
-
-
 def _within(value: int, low: int, high: int, name: str) -> int:
     if not low <= value <= high:
         raise InvalidInput(f"{name} must be between {low} and {high}")
@@ -82,32 +71,41 @@ class AnalysisService:
     def __init__(self, store: Store, audit: AuditService, *, max_age: float = 60.0) -> None:
         self.store = store
         self.audit = audit
-        self.max_age = max_age
-        self.loads = 0  # how often the projection was (re)loaded: tests prove the cache works
-        self._cached: _Cached | None = None
-        self._lock = asyncio.Lock()
-        # The map of the projection it was drawn from (compared by identity).
-        self._map: tuple[Projection, NetworkMap] | None = None
+        self.live = LiveProjection(store, max_age=max_age)
+        # The map, and the projection's revision it was drawn at.
+        self._map: tuple[int, NetworkMap] | None = None
         self._map_lock = asyncio.Lock()
 
+    @property
+    def loads(self) -> int:
+        """How often the projection was loaded whole (tests prove changes apply in place)."""
+        return self.live.loads
+
     async def projection(self) -> Projection:
-        """The cached projection, reloaded after a write or when older than max_age."""
-        async with self._lock:
-            cached = self._cached
-            fresh = time.monotonic()
-            if (
-                cached is not None
-                and cached.version == self.store.version
-                and fresh - cached.loaded_at < self.max_age
-            ):
-                return cached.graph
-            # The version before reading: a write during the load makes the copy stale at once.
-            version = self.store.version
-            rows = await load_rows(self.store)
-            graph = await asyncio.to_thread(_build, rows)
-            self._cached = _Cached(version, fresh, graph)
-            self.loads += 1
-            return graph
+        """The projection, current with every change this process has heard of."""
+        return await self.live.graph()
+
+    async def computed(self, work: Callable[[Projection], T]) -> T:
+        """``work(projection)`` in a thread, safe from changes being patched in meanwhile."""
+        return await self.live.computed(work)
+
+    async def watch_isolation(
+        self,
+        principal: Principal,
+        watcher: Callable[[list[IsolationChange]], None],
+        *,
+        min_supporters: int = 2,
+        component_size: int = 3,
+        statuses: frozenset[MemberStatus] = ACTIVE_ONLY,
+    ) -> Callable[[], None]:
+        """Have ``watcher`` told of members whose isolation reasons change; how to stop."""
+        access.require_coordinator(principal)
+        _within(min_supporters, 0, 5, "minSupporters")
+        _within(component_size, 1, 10_000, "componentSize")
+        values = frozenset(s.value for s in statuses)
+        stop = await self.live.watch((min_supporters, component_size, values), watcher)
+        await self.audit.record_reads([(principal, "analysis.isolation", NETWORK)])
+        return stop
 
     async def isolation(
         self,
@@ -116,31 +114,26 @@ class AnalysisService:
         min_supporters: int = 2,
         component_size: int = 3,
         statuses: frozenset[MemberStatus] = frozenset({MemberStatus.ACTIVE}),
-    ) -> list[IsolatedMember]:
+    ) -> Sequence[IsolatedMember]:
         """Members who may be isolated, with their reasons."""
         access.require_coordinator(principal)
         _within(min_supporters, 0, 5, "minSupporters")
         _within(component_size, 1, 10_000, "componentSize")
         if not statuses:
             raise InvalidInput("includeStatuses must name at least one status")
-        g = await self.projection()
-        await self.audit.record_reads([(principal, "analysis.isolation", NETWORK)])
-        return await asyncio.to_thread(
-            lambda: isolation_report(
-                g,
-                today=today(),
-                min_supporters=min_supporters,
-                component_size=component_size,
-                include_statuses=frozenset(s.value for s in statuses),
-            )
+        key = IsolationKey(
+            min_supporters, component_size, frozenset(s.value for s in statuses), today()
         )
+        live = await self.live.isolation(key)
+        await self.audit.record_reads([(principal, "analysis.isolation", NETWORK)])
+        return live.report()
 
     async def summary(self, principal: Principal) -> NetworkSummary:
         """Counts over the network."""
         access.require_coordinator(principal)
-        g = await self.projection()
+        live = await self.live.summary()
         await self.audit.record_reads([(principal, "analysis.summary", NETWORK)])
-        return await asyncio.to_thread(network_summary, g)
+        return live.summary()
 
     async def load(self, principal: Principal, *, min_supported: int = 4) -> list[SupporterLoad]:
         """People who support many members (burnout risk)."""
@@ -153,9 +146,9 @@ class AnalysisService:
     async def fragile(self, principal: Principal) -> list[FragileCircle]:
         """Circles resting on one person, and members whose departure would split the network."""
         access.require_coordinator(principal)
-        g = await self.projection()
+        found = await self.computed(fragile_circles)
         await self.audit.record_reads([(principal, "analysis.fragility", NETWORK)])
-        return await asyncio.to_thread(fragile_circles, g)
+        return found
 
     async def suggestions(
         self, principal: Principal, member_id: str, *, first: int = 5
@@ -176,14 +169,16 @@ class AnalysisService:
         if members > MAP_MEMBERS:
             return members
         async with self._map_lock:
-            if self._map is None or self._map[0] is not g:
-                self._map = (g, await self._draw(g, self._map[1] if self._map else None))
+            revision = self.live.revision
+            if self._map is None or self._map[0] != revision:
+                self._map = (revision, await self._draw(self._map[1] if self._map else None))
             found = self._map[1]
         await self.audit.record_reads([(principal, "analysis.network", NETWORK)])
         return found
 
-    async def _draw(self, g: Projection, last: NetworkMap | None) -> NetworkMap:
-        structure = await asyncio.to_thread(drawn, g)
+    async def _draw(self, last: NetworkMap | None) -> NetworkMap:
+        g = await self.projection()
+        structure = await self.computed(drawn)
         layout: Awaitable[NetworkLayout]
         if last is not None and last.structure == structure:
             # Most writes (help, status, courses, tools) leave what the map draws unchanged.
@@ -191,15 +186,17 @@ class AnalysisService:
         else:
             # Starting from the last positions keeps the picture calm after a small change.
             previous = last.layout.positions() if last else None
-            layout = asyncio.to_thread(lambda: network_layout(g, previous=previous))
+            layout = self.computed(lambda g: network_layout(g, previous=previous))
         # The names are read while the layout is computed: neither waits for the other.
         ids = [n for n, d in g.nodes(data=True) if isinstance(n, str) and d["kind"] in DRAWN]
         laid, flagged, names = await asyncio.gather(
             layout,
-            asyncio.to_thread(lambda: isolation_report(g, today=today())),
+            self.live.isolation(IsolationKey(2, 3, frozenset({"ACTIVE"}), today())),
             names_of(self.store, ids),
         )
-        lacking = frozenset(e.member_id for e in flagged if LACKING_SUPPORT.intersection(e.reasons))
+        lacking = frozenset(
+            e.member_id for e in flagged.report() if LACKING_SUPPORT.intersection(e.reasons)
+        )
         return NetworkMap(laid, names, lacking, structure)
 
     async def names(self, ids: list[str]) -> dict[str, str]:

@@ -26,6 +26,11 @@ TARGET_TYPES = {
     "college": "College",
     "course": "Course",
     "analysis": "Network",
+    "isolation": "Member",  # a coordinator told of a member's isolation change (subscription)
+    "session": "ProgrammeSession",
+    "schedule": "SessionSchedule",
+    "attendance": "Member",
+    "crisis": "Member",
 }
 
 

@@ -19,11 +19,12 @@ from graph_service.domain import (
     UserError,
 )
 from graph_service.errors import PermissionDenied
+from graph_service.events import ChangeKind, change
 from graph_service.ids import new_id
-from graph_service.services import access, invitations
+from graph_service.services import access, crisis, invitations
 from graph_service.services.audit import AuditService
 from graph_service.services.validation import clean_name, invalid, now_iso
-from graph_service.store import Store
+from graph_service.store import Store, changes
 from graph_service.store import circles as store_circles
 from graph_service.store.circles import AddRefusal, NewTie
 
@@ -96,6 +97,15 @@ class CircleService:
             return Outcome.fail(
                 ErrorCode.SELF_SUPPORT, "a member cannot support themself", "supporterMemberId"
             )
+        refused = await crisis.kept_out(
+            self.store,
+            member_id,
+            person_name=person_name,
+            supporter_member_id=supporter_member_id,
+            connect_code=connect_code,
+        )
+        if refused is not None:
+            return Outcome(errors=[refused])
         tie_id = new_id()
         if connect_code is not None or (
             supporter_member_id is not None and principal.role is Role.MEMBER
@@ -150,6 +160,7 @@ class CircleService:
             return Outcome(errors=[REFUSALS[refusal]])
         invited = new.supporter_id if new.supporter_kind is SupporterKind.MEMBER else ""
         await self.audit.record(principal, "circle.add", member_id, invited)
+        await changes.record(self.store, change(ChangeKind.TIE_ADDED, member_id, invited))
         return await self._reloaded(principal, new.tie_id)
 
     async def _invite(
@@ -166,6 +177,7 @@ class CircleService:
         if isinstance(invited, UserError):
             return Outcome(errors=[invited])
         await self.audit.record(principal, "circle.add", new.member_id, invited)
+        await changes.record(self.store, change(ChangeKind.TIE_ADDED, new.member_id, invited))
         return await self._reloaded(principal, new.tie_id)
 
     async def respond(self, principal: Principal, tie_id: str, accept: bool) -> Outcome[Tie]:
@@ -185,6 +197,8 @@ class CircleService:
             )
         action = "circle.accept" if accept else "circle.decline"
         await self.audit.record(principal, action, tie.member_id, me)
+        kind = ChangeKind.TIE_ACCEPTED if accept else ChangeKind.TIE_DECLINED
+        await changes.record(self.store, change(kind, tie.member_id, me))
         return Outcome(answered)
 
     async def update_relation(
@@ -208,6 +222,7 @@ class CircleService:
         if changed is None:
             return Outcome.fail(ErrorCode.NOT_FOUND, "this tie has ended", "tieId")
         await self.audit.record(principal, "circle.update", tie.member_id)
+        await changes.record(self.store, change(ChangeKind.TIE_CHANGED, tie.member_id))
         return Outcome(invitations.as_seen_by(principal, changed))
 
     async def end(self, principal: Principal, tie_id: str) -> Outcome[Tie]:
@@ -220,6 +235,7 @@ class CircleService:
             return Outcome.fail(ErrorCode.NOT_FOUND, "this tie has ended", "tieId")
         supporter = tie.supporter.id if tie.supporter.kind is SupporterKind.MEMBER else ""
         await self.audit.record(principal, "circle.end", tie.member_id, supporter)
+        await changes.record(self.store, change(ChangeKind.TIE_ENDED, tie.member_id, supporter))
         return Outcome(invitations.as_seen_by(principal, ended))
 
     async def tie(self, principal: Principal, tie_id: str) -> Tie | None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from graph_service.auth import Principal, Role
 from graph_service.domain import College, Course, CourseCategory, ErrorCode, Outcome
 from graph_service.errors import InvalidInput
+from graph_service.events import ChangeKind, change
 from graph_service.ids import new_id
 from graph_service.services import access
 from graph_service.services.audit import AuditService
 from graph_service.services.seed_data import COLLEGES
 from graph_service.services.validation import clean_name, now_iso
-from graph_service.store import Store
+from graph_service.store import Store, changes
 from graph_service.store import colleges as store_colleges
 from graph_service.store import organisations as store_organisations
 
@@ -30,6 +31,7 @@ class CollegeService:
             return Outcome(errors=[error])
         college = await store_colleges.create_college(self.store, new_id(), clean, now_iso())
         await self.audit.record(principal, "college.create", college.id)
+        await changes.record(self.store, change(ChangeKind.COLLEGE_ADDED))
         return Outcome(college)
 
     async def create_course(
@@ -52,6 +54,7 @@ class CollegeService:
         if course is None:
             return Outcome.fail(ErrorCode.NOT_FOUND, "no such college", "collegeId")
         await self.audit.record(principal, "course.create", course.id)
+        await changes.record(self.store, change(ChangeKind.COURSE_ADDED))
         return Outcome(course)
 
     async def update_course(
@@ -82,6 +85,7 @@ class CollegeService:
         if course is None:
             return Outcome.fail(ErrorCode.NOT_FOUND, "no such course", "id")
         await self.audit.record(principal, "course.update", course.id)
+        await changes.record(self.store, change(ChangeKind.COURSE_CHANGED))
         return Outcome(course)
 
     async def retire_course(self, principal: Principal, course_id: str) -> Outcome[Course]:
@@ -91,6 +95,7 @@ class CollegeService:
         if course is None:
             return Outcome.fail(ErrorCode.NOT_FOUND, "no such course", "id")
         await self.audit.record(principal, "course.retire", course.id)
+        await changes.record(self.store, change(ChangeKind.COURSE_CHANGED))
         return Outcome(course)
 
     async def colleges(self, principal: Principal) -> list[College]:

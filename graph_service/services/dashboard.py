@@ -3,7 +3,6 @@ supporter-load and fragile-circle views with people's names."""
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 
 from graph_service.analysis import NetworkSummary
@@ -51,8 +50,7 @@ class NamedFragile:
 async def figures(services: Services, principal: Principal) -> Figures:
     """The headline figures (coordinators; the summary is audited)."""
     summary = await services.analyses.summary(principal)
-    g = await services.analyses.projection()
-    return Figures(summary, await asyncio.to_thread(personal_support, g))
+    return Figures(summary, await services.analyses.computed(personal_support))
 
 
 async def _names(services: Services, ids: list[str]) -> tuple[dict[str, Member], dict[str, str]]:

@@ -6,11 +6,12 @@ from datetime import date, timedelta
 
 from graph_service.auth import Principal, Role
 from graph_service.domain import Consent, Enrolment, EnrolmentStatus, ErrorCode, Outcome, UserError
+from graph_service.events import ChangeKind, change
 from graph_service.ids import new_id
 from graph_service.services import access
 from graph_service.services.audit import AuditService
 from graph_service.services.validation import invalid, now_iso, today
-from graph_service.store import Store
+from graph_service.store import Store, changes
 from graph_service.store import colleges as store_colleges
 from graph_service.store import consents as store_consents
 from graph_service.store import enrolments as store_enrolments
@@ -55,6 +56,7 @@ class EnrolmentService:
         if consent is None:
             return Outcome.fail(ErrorCode.NOT_FOUND, "no such college", "collegeId")
         await self.audit.record(principal, "consent.grant", member_id)
+        await changes.record(self.store, change(ChangeKind.CONSENT_GRANTED, member_id))
         return Outcome(consent)
 
     async def revoke(self, principal: Principal, college_id: str) -> Outcome[bool]:
@@ -65,6 +67,7 @@ class EnrolmentService:
                 ErrorCode.NOT_FOUND, "you do not share with this college", "collegeId"
             )
         await self.audit.record(principal, "consent.revoke", member_id)
+        await changes.record(self.store, change(ChangeKind.CONSENT_REVOKED, member_id))
         return Outcome(True)
 
     async def link(
@@ -96,6 +99,7 @@ class EnrolmentService:
             )
         enrolment = await store_enrolments.by_id(self.store, new.id)
         await self.audit.record(principal, "enrolment.link", member_id)
+        await changes.record(self.store, change(ChangeKind.ENROLMENT_LINKED, member_id))
         return Outcome(enrolment)
 
     async def update(
@@ -119,6 +123,7 @@ class EnrolmentService:
             return Outcome(errors=[error])
         await store_enrolments.update(self.store, enrolment_id, status, completed_on, now_iso())
         await self.audit.record(principal, "enrolment.update", enrolment.member_id)
+        await changes.record(self.store, change(ChangeKind.ENROLMENT_UPDATED, enrolment.member_id))
         return Outcome(await store_enrolments.by_id(self.store, enrolment_id))
 
     async def get(self, principal: Principal, enrolment_id: str) -> Enrolment | None:

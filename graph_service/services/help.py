@@ -7,11 +7,12 @@ from datetime import date
 from graph_service.auth import Principal, Role
 from graph_service.domain import ErrorCode, Help, HelpBalance, HelpKind, Outcome, UserError
 from graph_service.errors import PermissionDenied
+from graph_service.events import ChangeKind, change
 from graph_service.ids import new_id
 from graph_service.services import access
 from graph_service.services.audit import AuditService
 from graph_service.services.validation import invalid, now_iso, today
-from graph_service.store import Store
+from graph_service.store import Store, changes
 from graph_service.store import help as store_help
 
 COORDINATOR_RECORDER = "coordinator"
@@ -55,6 +56,7 @@ class HelpService:
         if help_ is None:
             return Outcome.fail(ErrorCode.NOT_FOUND, "no such member", "fromMemberId")
         await self.audit.record(principal, "help.record", from_id, to_id)
+        await changes.record(self.store, change(ChangeKind.HELP_RECORDED, from_id, to_id))
         return Outcome(help_)
 
     async def confirm(self, principal: Principal, help_id: str) -> Outcome[Help]:
@@ -67,6 +69,8 @@ class HelpService:
             return Outcome.fail(ErrorCode.NOT_PENDING, "already confirmed", "id")
         confirmed = await store_help.help_by_id(self.store, help_id)
         await self.audit.record(principal, "help.confirm", help_.from_member_id, help_.to_member_id)
+        touched = (help_.from_member_id, help_.to_member_id)
+        await changes.record(self.store, change(ChangeKind.HELP_CONFIRMED, *touched))
         return Outcome(confirmed)
 
     async def reject(self, principal: Principal, help_id: str) -> Outcome[Help]:
@@ -79,6 +83,8 @@ class HelpService:
         if help_.confirmed or not await store_help.reject_help(self.store, help_id):
             return Outcome.fail(ErrorCode.NOT_PENDING, "already confirmed", "id")
         await self.audit.record(principal, "help.reject", help_.from_member_id, help_.to_member_id)
+        touched = (help_.from_member_id, help_.to_member_id)
+        await changes.record(self.store, change(ChangeKind.HELP_REJECTED, *touched))
         return Outcome(help_)
 
     async def _answerable(self, me: str, help_id: str, verb: str) -> Help | UserError:

@@ -6,11 +6,12 @@ from datetime import date
 
 from graph_service.auth import Principal, Role
 from graph_service.domain import ErrorCode, Member, MemberStatus, Outcome, Page, Tie
+from graph_service.events import ChangeKind, change
 from graph_service.ids import new_id
 from graph_service.services import access
 from graph_service.services.audit import AuditService
 from graph_service.services.validation import clean_name, invalid, now_iso, today
-from graph_service.store import Store
+from graph_service.store import Store, changes
 from graph_service.store import members as store_members
 
 
@@ -34,6 +35,7 @@ class MemberService:
             return Outcome(errors=[invalid("memberSince", "must not be in the future")])
         member = await store_members.create_member(self.store, new_id(), name, since, now_iso())
         await self.audit.record(principal, "member.register", member.id)
+        await changes.record(self.store, change(ChangeKind.MEMBER_REGISTERED, member.id))
         return Outcome(member)
 
     async def update(
@@ -48,6 +50,7 @@ class MemberService:
         if member is None:
             return Outcome.fail(ErrorCode.NOT_FOUND, "no such member", "id")
         await self.audit.record(principal, "member.update", member_id)
+        await changes.record(self.store, change(ChangeKind.MEMBER_RENAMED, member_id))
         return Outcome(member)
 
     async def set_status(
@@ -59,6 +62,7 @@ class MemberService:
         if member is None:
             return Outcome.fail(ErrorCode.NOT_FOUND, "no such member", "id")
         await self.audit.record(principal, f"member.status.{status.value.lower()}", member_id)
+        await changes.record(self.store, change(ChangeKind.MEMBER_STATUS, member_id))
         return Outcome(member)
 
     async def get(self, principal: Principal, member_id: str) -> Member | None:

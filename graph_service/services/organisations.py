@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from graph_service.auth import Principal
 from graph_service.domain import Organisation, OrganisationKind, Outcome
+from graph_service.events import ChangeKind, change
 from graph_service.ids import new_id
 from graph_service.services import access
 from graph_service.services.audit import AuditService
 from graph_service.services.validation import clean_name, now_iso
-from graph_service.store import Store
+from graph_service.store import Store, changes
 from graph_service.store import organisations as store_organisations
 
 # Fixed ids make seeding idempotent.
@@ -36,6 +37,7 @@ class OrganisationService:
             self.store, new_id(), clean, kind, now_iso()
         )
         await self.audit.record(principal, "organisation.create", org.id)
+        await changes.record(self.store, change(ChangeKind.ORGANISATION_ADDED))
         return Outcome(org)
 
     async def by_ids(self, ids: list[str]) -> dict[str, Organisation]:

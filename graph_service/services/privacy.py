@@ -7,14 +7,17 @@ from typing import Any
 
 from graph_service.auth import Principal
 from graph_service.domain import AuditEvent, ErrorCode, Outcome, SupporterKind, Tie, TieStatus
+from graph_service.events import ChangeKind, change
 from graph_service.ids import to_global_id
 from graph_service.services import access
 from graph_service.services.audit import AuditService
 from graph_service.services.invitations import as_seen_by, withheld
 from graph_service.services.validation import now_iso
-from graph_service.store import Store
+from graph_service.store import Store, changes
+from graph_service.store import attendance as store_attendance
 from graph_service.store import audit as store_audit
 from graph_service.store import circles as store_circles
+from graph_service.store import crisis as store_crisis
 from graph_service.store import enrolments as store_enrolments
 from graph_service.store import idempotency as store_idempotency
 from graph_service.store import members as store_members
@@ -66,6 +69,8 @@ class PrivacyService:
         help_rows = await store_privacy.help_of(self.store, member_id)
         enrolments = (await store_enrolments.of_members(self.store, [member_id]))[member_id]
         consents = await store_privacy.consent_history(self.store, member_id)
+        attended = (await store_attendance.attended_by(self.store, [member_id]))[member_id]
+        crisis_plan = (await store_crisis.plans(self.store, [member_id]))[member_id]
         log = await store_audit.events(
             self.store,
             offset=0,
@@ -123,6 +128,25 @@ class PrivacyService:
                 }
                 for row in consents
             ],
+            "attendance": [
+                {
+                    "session": to_global_id("ProgrammeSession", a.session.id),
+                    "kind": a.session.kind,
+                    "on": a.session.on.isoformat(),
+                    "startTime": a.session.start_time.strftime("%H:%M"),
+                    "venue": a.session.venue,
+                    "recordedAt": a.recorded_at,
+                }
+                for a in attended
+            ],
+            "crisisPlan": {
+                "involved": [
+                    _tie(as_seen_by(principal, t), name_withheld=withheld(principal, t))
+                    for t in crisis_plan.involved
+                ],
+                "notInvolved": list(crisis_plan.not_involved),
+                "updatedAt": crisis_plan.updated_at,
+            },
             "accessLog": [_event(e) for e in log.items],
         }
 
@@ -133,6 +157,7 @@ class PrivacyService:
         if not await store_privacy.erase_member(self.store, member_id):
             return Outcome.fail(ErrorCode.NOT_FOUND, "no such member", "id")
         await self.audit.record(principal, "member.erase", member_id)
+        await changes.record(self.store, change(ChangeKind.MEMBER_ERASED, member_id))
         return Outcome(member_id)
 
     async def _forget_kept_responses(self, member_id: str) -> None:
@@ -145,4 +170,5 @@ class PrivacyService:
         global_id = to_global_id("Member", member_id)
         texts = [global_id, member.display_name]
         texts += [t.supporter.name for t in circle if t.supporter.kind is SupporterKind.PERSON]
+        texts += await store_crisis.not_involved(self.store, member_id)
         await store_idempotency.delete_mentioning(self.store, actor_ids=[global_id], texts=texts)

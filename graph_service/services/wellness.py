@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from graph_service.auth import Principal
 from graph_service.domain import ErrorCode, Outcome
+from graph_service.events import ChangeKind, change
 from graph_service.services import access
 from graph_service.services.audit import AuditService
 from graph_service.services.validation import clean_name, invalid, now_iso, today
-from graph_service.store import Store
+from graph_service.store import Store, changes
 from graph_service.store import wellness as store_wellness
 
 # The list members start from; coordinators extend it with addWellnessTool.
@@ -43,7 +44,9 @@ class WellnessService:
         clean, error = clean_name(name, "name")
         if error:
             return Outcome(errors=[error])
-        return Outcome(await store_wellness.ensure_tool(self.store, clean))
+        added = await store_wellness.ensure_tool(self.store, clean)
+        await changes.record(self.store, change(ChangeKind.TOOL_ADDED))
+        return Outcome(added)
 
     async def set_for(
         self, principal: Principal, member_id: str, names: list[str]
@@ -68,6 +71,7 @@ class WellnessService:
         ):
             return Outcome.fail(ErrorCode.NOT_FOUND, "no such member", "memberId")
         await self.audit.record(principal, "member.tools", member_id)
+        await changes.record(self.store, change(ChangeKind.TOOLS_SET, member_id))
         return Outcome(sorted(canonical, key=str.lower))
 
     async def tools_of(self, member_ids: list[str]) -> dict[str, list[str]]:

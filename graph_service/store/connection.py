@@ -26,6 +26,7 @@ import neo4j
 from neo4j import AsyncGraphDatabase
 
 from graph_service.errors import GraphTimeout
+from graph_service.events import ChangeHub
 from graph_service.store.health import PROBE_SECONDS, GraphHealth
 from graph_service.store.tx import (
     DRIVER_ERRORS,
@@ -76,8 +77,11 @@ class Store:
         self.health = GraphHealth()
         # Counts statements sent, so tests can prove a request runs a bounded number.
         self.statements = 0
-        # Bumped by every write from this process, so caches of the graph know they are stale.
+        # Bumped by every write from this process outside `atomically` that did not record a
+        # change (events.py), so caches of the graph know they must reload; recorded changes
+        # reach them through `changes` instead, and are applied in place.
         self.version = 0
+        self.changes = ChangeHub()
         # Transactions in flight, and whether new ones must wait (see `exclusive`).
         # Events rather than a lock: taking a turn costs nothing while no one is exclusive.
         self._running = 0
@@ -120,6 +124,12 @@ class Store:
         # Auto-commit: one round trip (RUN and PULL together), where an explicit transaction
         # adds a COMMIT. A single read needs nothing more to be consistent.
         statement = neo4j.Query(query, timeout=self.query_timeout)
+        self.statements += 1
+        return await self._guarded(lambda: self._autocommit(statement, params), neo4j.READ_ACCESS)
+
+    async def poll(self, query: LiteralString, **params: Any) -> list[Row]:
+        """`read` for a background loop (the change log's): not counted in `statements`."""
+        statement = neo4j.Query(query, timeout=self.query_timeout)
         return await self._guarded(lambda: self._autocommit(statement, params), neo4j.READ_ACCESS)
 
     async def write(self, query: LiteralString, **params: Any) -> list[Row]:
@@ -130,9 +140,14 @@ class Store:
 
         return await self._execute(work, neo4j.WRITE_ACCESS)
 
-    async def transaction(self, work: Callable[[Tx], Awaitable[T]]) -> T:
-        """Run several statements in one write transaction (retried as a whole)."""
-        return await self._execute(work, neo4j.WRITE_ACCESS)
+    async def transaction(
+        self, work: Callable[[Tx], Awaitable[T]], *, changes_graph: bool = True
+    ) -> T:
+        """Run several statements in one write transaction (retried as a whole).
+
+        ``changes_graph=False`` for writes to records no analysis reads (sign-in links).
+        """
+        return await self._execute(work, neo4j.WRITE_ACCESS, changes_graph=changes_graph)
 
     async def read_transaction(self, work: Callable[[Tx], Awaitable[T]]) -> T:
         """Run several reads in one READ-routed transaction (one consistent snapshot)."""
@@ -142,6 +157,19 @@ class Store:
         """A write that adds records no analysis reads (the audit trail): caches stay valid."""
 
         async def work(tx: Tx) -> list[Row]:
+            return await tx.run(query, **params)
+
+        return await self._execute(work, neo4j.WRITE_ACCESS, changes_graph=False)
+
+    async def announce(self, query: LiteralString, **params: Any) -> list[Row]:
+        """Append to the change log: the unit it joins has said what it changed."""
+        bound = _bound.get()
+        if bound is not None:
+            bound.announced = True
+            return await bound.run(query, **params)
+
+        async def work(tx: Tx) -> list[Row]:
+            tx.announced = True
             return await tx.run(query, **params)
 
         return await self._execute(work, neo4j.WRITE_ACCESS, changes_graph=False)
@@ -173,7 +201,10 @@ class Store:
                 raise shared.failure
             return value, shared.after_commit
 
-        value, callbacks = await self._execute(unit, neo4j.WRITE_ACCESS)
+        # Every write use-case records a change (events.py) that reaches the caches once
+        # published; one that records none changed nothing they read (a refusal may still
+        # stamp a member node to take its lock). So a unit never bumps `version` itself.
+        value, callbacks = await self._execute(unit, neo4j.WRITE_ACCESS, changes_graph=False)
         for callback in callbacks:
             await callback()
         return value
@@ -235,11 +266,9 @@ class Store:
         bound = _bound.get()
         if bound is not None:
             return await work(bound)
-        return await self._guarded(lambda: self._attempt(work, access), access, changes_graph)
+        return await self._guarded(lambda: self._attempt(work, access, changes_graph), access)
 
-    async def _guarded(
-        self, attempt: Callable[[], Awaitable[T]], access: str, changes_graph: bool = True
-    ) -> T:
+    async def _guarded(self, attempt: Callable[[], Awaitable[T]], access: str) -> T:
         probe = self.health.check()
         left = min(self._time_left(), PROBE_SECONDS) if probe else self._time_left()
         if left <= 0:
@@ -250,7 +279,7 @@ class Store:
         self._idle.clear()
         try:
             async with asyncio.timeout(left):
-                return await self._attempts(attempt, access, changes_graph, until=left)
+                return await self._attempts(attempt, until=left)
         except TimeoutError:
             raise GraphTimeout("the graph did not answer in time") from None
         finally:
@@ -258,9 +287,7 @@ class Store:
             if not self._running:
                 self._idle.set()
 
-    async def _attempts(
-        self, attempt: Callable[[], Awaitable[T]], access: str, changes_graph: bool, until: float
-    ) -> T:
+    async def _attempts(self, attempt: Callable[[], Awaitable[T]], until: float) -> T:
         started = time.monotonic()
         backoff = _FIRST_BACKOFF
         while True:
@@ -279,25 +306,32 @@ class Store:
             else:
                 self.health.mark_up()  # this may have been the probe of an open circuit
                 return value
-            finally:
-                # Even a failed write may have changed something before failing.
-                if access == neo4j.WRITE_ACCESS and changes_graph:
-                    self.version += 1
 
     async def _autocommit(self, statement: neo4j.Query, params: dict[str, Any]) -> list[Row]:
-        self.statements += 1
         async with self.driver.session(
             database=self.database, default_access_mode=neo4j.READ_ACCESS
         ) as session:
             result = await session.run(statement, params)
             return await result.data()
 
-    async def _attempt(self, work: Callable[[Tx], Awaitable[T]], access: str) -> T:
+    async def _attempt(
+        self, work: Callable[[Tx], Awaitable[T]], access: str, changes_graph: bool = True
+    ) -> T:
         async with self.driver.session(database=self.database, default_access_mode=access) as s:
             tx = await s.begin_transaction(timeout=self.query_timeout)
+            unit = Tx(tx, self)
+            unit.touched = changes_graph and access == neo4j.WRITE_ACCESS
             try:
-                value = await work(Tx(tx, self))
-                await tx.commit()
+                value = await work(unit)
+                try:
+                    await tx.commit()
+                except BaseException:
+                    # Whether a failed commit took effect is unknown: caches assume it did.
+                    self.version += unit.touched
+                    raise
+                # A rolled-back transaction changed nothing; a recorded change reaches the
+                # caches through `changes` once published.
+                self.version += unit.touched and not unit.announced
                 return value
             finally:
                 if not tx.closed():

@@ -27,9 +27,11 @@ SET m.displayName = $displayName, m.updatedAt = $now
 RETURN m{.id, .displayName, .status, .memberSince, .createdAt, .updatedAt} AS member
 """
 
+# leftAt keeps when a member left, for figures about past months (trends); back: forgotten.
 SET_STATUS = """
 MATCH (m:Member {id: $id})
-SET m.status = $status, m.updatedAt = $now
+SET m.status = $status, m.updatedAt = $now,
+    m.leftAt = CASE WHEN $status = 'LEFT' THEN coalesce(m.leftAt, $now) ELSE null END
 RETURN m{.id, .displayName, .status, .memberSince, .createdAt, .updatedAt} AS member
 """
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from graph_service import engine
 from graph_service.store.connection import Store, Tx
+from graph_service.store.crisis import ERASE_PLAN as ERASE_CRISIS_PLAN
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,8 @@ async def erase_member(store: Store, member_id: str) -> bool:
         if not await tx.run(MEMBER_EXISTS, id=member_id):
             return False
         await tx.run(DELETE_PRIVATE_SUPPORTERS, id=member_id)
+        # The crisis plan's names hang off the member: DETACH DELETE would leave them behind.
+        await tx.run(ERASE_CRISIS_PLAN, memberId=member_id)
         await tx.run(DELETE_MEMBER, id=member_id)
         await tx.run(DELETE_SESSIONS, id=member_id)
         await tx.run(DELETE_LINKS, id=member_id)

@@ -69,6 +69,10 @@ class Tx:
         self._lock = asyncio.Lock() if shared else None
         self.failure: BaseException | None = None
         self.after_commit: list[AfterCommit] = []
+        # Whether this transaction may have changed what the analyses read, and whether it
+        # recorded the change (store.changes) that tells them what.
+        self.touched = False
+        self.announced = False
 
     async def run(self, query: LiteralString, **params: Any) -> list[Row]:
         """Run one statement in this transaction and return its rows."""

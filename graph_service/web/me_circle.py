@@ -23,6 +23,7 @@ from graph_service.domain import (
 from graph_service.services.profiles import member_profile
 from graph_service.web.me_forms import back, errors_of, lifetime, me, text
 from graph_service.web.pictures import circle_entries, circle_picture
+from graph_service.web.programme import my_programme
 from graph_service.web.session import Visit, page
 from graph_service.web.templating import problem, render
 
@@ -92,6 +93,7 @@ async def _show(
             "errors": errors or {},
             "form": form,
             "code_lifetime": lifetime(visit.settings.connect_code_minutes),
+            "programme": await my_programme(visit, member_id),
         },
         status_code,
     )

@@ -5,7 +5,17 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from graph_service.web import college, dashboard, links, me, members, signin
+from graph_service.web import (
+    college,
+    dashboard,
+    links,
+    live,
+    me,
+    members,
+    programme,
+    signin,
+    trends,
+)
 from graph_service.web.templating import HERE
 
 GET, POST = ["GET"], ["POST"]
@@ -17,6 +27,7 @@ def web_routes() -> list[BaseRoute]:
         Route("/", dashboard.home, methods=GET),
         Route("/welcome", dashboard.welcome, methods=GET),
         Route("/worklist.csv", dashboard.worklist_export, methods=GET),
+        *live.ROUTES,
         Route("/load", dashboard.load_view, methods=GET),
         Route("/fragile", dashboard.fragile_view, methods=GET),
         Route("/members", dashboard.find_member, methods=GET),
@@ -28,6 +39,11 @@ def web_routes() -> list[BaseRoute]:
         Route("/members/{member_id}/signin-link", members.member_link, methods=POST),
         Route("/members/{member_id}/sessions/end", members.end_sessions, methods=POST),
         Route("/links", links.links, methods=["GET", "POST"]),
+        Route("/programme", programme.sessions, methods=GET),
+        Route("/programme/sessions/{session_id}", programme.register, methods=GET),
+        Route("/programme/sessions/{session_id}", programme.take_register, methods=POST),
+        Route("/trends", trends.trends, methods=GET),
+        Route("/trends.csv", trends.trends_csv, methods=GET),
         *me.ROUTES,
         *college.ROUTES,
         Route("/signin/{secret}", signin.redeem, methods=GET),

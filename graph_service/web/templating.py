@@ -15,14 +15,15 @@ from graph_service.logs import request_id_var
 from graph_service.web import words
 
 HERE = Path(__file__).parent
-# Pages load their stylesheet and script from the service itself and nothing else; forms post
-# only back to it. No inline script, no inline style attribute.
+# Pages load their stylesheet and script from the service itself and nothing else, and talk
+# only to it; forms post only back to it. No inline script, no inline style attribute.
 PAGE_CSP: Final = "; ".join(
     [
         "default-src 'none'",
         "style-src 'self'",
         "img-src 'self' data:",
         "script-src 'self'",
+        "connect-src 'self'",  # live.js: the worklist's event stream and its refresh
         "form-action 'self'",
         "frame-ancestors 'none'",
         "base-uri 'none'",
