@@ -13,8 +13,10 @@ from graph_service.domain import MemberStatus, Relation, TieStatus
 from graph_service.events import ChangeKind, change
 from graph_service.ids import from_global_id, new_id
 from graph_service.services.audit import AuditService
+from graph_service.services.crisis import name_key
 from graph_service.services.validation import clean_name, now_iso
 from graph_service.store import Store, Tx, changes
+from graph_service.store import crisis as store_crisis
 from graph_service.store import imports as store_imports
 from graph_service.store import organisations as store_organisations
 from graph_service.store.imports import RefMember
@@ -34,6 +36,7 @@ NOT_WRITTEN = "not written: the circle changed during the import; run the import
 CLOSED = "the tie to this supporter was {}: add them again in the app if that is meant"
 FULL = "the circle would exceed the limit of {} supporters (invited or active)"
 IMPORTER = Principal(Role.COORDINATOR, subject="import:circles")
+KEPT_OUT = "the member's crisis plan says this person must not be involved"
 OPEN = {TieStatus.INVITED.value, TieStatus.ACTIVE.value}
 
 # Who a row names: ("MEMBER", ref), ("ORGANISATION", id) or ("PERSON", name casefolded, relation).
@@ -213,6 +216,7 @@ async def _check(
                 row.reject("organisation_id", "no organisation has this id")
         else:
             row.supporter_id = new_id()
+    await _refuse_kept_out(store, rows)
     valid = [row for row in rows if not row.problems]
     unseen = list(dict.fromkeys(r.member_id for r in valid if r.member_id not in circles))
     for member_id in unseen:
@@ -227,6 +231,22 @@ async def _check(
             key = (tie.supporter_kind, tie.supporter_id)
         circle.named.setdefault(key, set()).add(tie.status)
     return valid
+
+
+async def _refuse_kept_out(store: Store, rows: list[_Row]) -> None:
+    """Reject rows naming someone a member's crisis plan keeps out, as the API refuses them."""
+    members = list(dict.fromkeys(r.member_id for r in rows if not r.problems))
+    plans = await store_crisis.plans(store, members) if members else {}
+    kept = {m: {name_key(n) for n in p.not_involved} for m, p in plans.items() if p.not_involved}
+    if not kept:
+        return
+    ours = [r for r in rows if not r.problems and r.member_id in kept]
+    supporters = [r.supporter_id for r in ours if r.key[0] == "MEMBER"]
+    names = await store_crisis.member_names(store, supporters) if supporters else {}
+    for row in ours:
+        name = row.name if row.key[0] == "PERSON" else names.get(row.supporter_id)
+        if name and name_key(name) in kept[row.member_id]:
+            row.reject(row.column, KEPT_OUT)
 
 
 async def _write_batch(

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from graph_service.auth import Principal, Role
 from graph_service.domain import MemberStatus, Relation, SupporterKind, TieStatus
 from graph_service.ids import to_global_id
 from graph_service.services import Services
@@ -221,6 +222,32 @@ BAD_CIRCLES = [
     ("bad-status", "R-1,PEER,R-3,,,ENDED", "status", "INVITED or ACTIVE"),
     ("name-control-char", "R-1,FAMILY,,Pat\x07,,", "supporter_name", "control characters"),
 ]
+
+
+async def test_names_a_crisis_plan_keeps_out_are_refused(
+    store: Store, roster: dict[str, str], tmp_path: Path
+) -> None:
+    boss = Principal(Role.COORDINATOR, subject="coordinator:test")
+    kept = await Services.build(store).crisis.set(
+        boss, roster["R-1"], [], ["mary smith", "Member 2"]
+    )
+    assert kept.errors == []
+    path = _csv(
+        tmp_path,
+        CIRCLES,
+        "R-1,FAMILY,,Mary  Smith,,",  # case and spacing do not matter, as in the API
+        "R-1,PEER,R-2,,,",
+        "R-1,FRIEND,,Jo,,",
+        "R-3,FAMILY,,Mary Smith,,",  # another member's plan says nothing about her
+    )
+    result = await import_circles(store, path, circle_max=5)
+    assert result.summary() == "written 2, unchanged 0, rejected 2"
+    assert [(p.line, p.column) for p in result.rejected] == [
+        (2, "supporter_name"),
+        (3, "supporter_ref"),
+    ]
+    assert all("crisis plan" in p.reason for p in result.rejected)
+    assert await _circle(store, roster["R-1"]) == [("PERSON", "Jo", "FRIEND", "ACTIVE")]
 
 
 @pytest.mark.parametrize(
