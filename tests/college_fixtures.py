@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 import httpx
 import pytest
@@ -12,26 +12,19 @@ from graph_service.ids import from_global_id, to_global_id
 from graph_service.services import Services
 from graph_service.store import Store
 from tests.colleges import GRANT, LINK, PAST, SOUTHPORT, TAI_CHI, WATERLOO, WRAP, SignIn, World
-from tests.conftest import GraphQLClient, RunningServer, signin_secret, token_for
+from tests.conftest import GraphQLClient, token_for
 
 
 @pytest.fixture(name="sign_in")
-async def sign_in_fixture(server: RunningServer, store: Store) -> AsyncIterator[SignIn]:
-    """A browser-like client signed in through a fresh link (closed after the test)."""
-    clients: list[httpx.AsyncClient] = []
+def sign_in_fixture(sign_in: SignIn) -> SignIn:
+    """The shared sign-in, for Southport College unless told otherwise."""
 
     async def make(role: Role = Role.COLLEGE, **target: str) -> httpx.AsyncClient:
         if role is Role.COLLEGE and not target:
             target = {"college_id": "southport-college"}
-        client = httpx.AsyncClient(base_url=server.url, timeout=30)
-        clients.append(client)
-        response = await client.get(f"/signin/{await signin_secret(store, role, **target)}")
-        assert response.status_code == 303, response.text
-        return client
+        return await sign_in(role, **target)
 
-    yield make
-    for client in clients:
-        await client.aclose()
+    return make
 
 
 @pytest.fixture(name="world")

@@ -175,6 +175,26 @@ async def http(server: RunningServer) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
+SignIn = Callable[..., Awaitable[httpx.AsyncClient]]
+
+
+@pytest.fixture
+async def sign_in(server: RunningServer, store: Store) -> AsyncIterator[SignIn]:
+    """A browser-like client signed in through a fresh link (closed after the test)."""
+    clients: list[httpx.AsyncClient] = []
+
+    async def make(role: Role = Role.COORDINATOR, **target: str) -> httpx.AsyncClient:
+        client = httpx.AsyncClient(base_url=server.url, timeout=30)
+        clients.append(client)
+        response = await client.get(f"/signin/{await signin_secret(store, role, **target)}")
+        assert response.status_code == 303, response.text
+        return client
+
+    yield make
+    for client in clients:
+        await client.aclose()
+
+
 def token_for(role: Role, *, member_id: str | None = None, college_id: str | None = None) -> str:
     """A valid token signed with the tests' secret."""
     return issue_token(SECRET, role, member_id=member_id, college_id=college_id)

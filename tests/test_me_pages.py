@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import date
 
 import httpx
@@ -15,7 +15,7 @@ from graph_service.auth import Role
 from graph_service.ids import from_global_id, to_global_id
 from graph_service.services import Services
 from graph_service.store import Store
-from tests.conftest import GraphQLClient, RunningServer, signin_secret, token_for
+from tests.conftest import GraphQLClient, token_for
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 CODE = re.compile(r'<span aria-hidden="true">([A-Z0-9]{4}-[A-Z0-9]{4})</span>')
@@ -27,25 +27,18 @@ SignIn = Callable[..., Awaitable[httpx.AsyncClient]]
 Register = Callable[[str], Awaitable[str]]
 
 
-@pytest.fixture
-async def sign_in(server: RunningServer, store: Store) -> AsyncIterator[SignIn]:
-    """A browser-like client signed in through a fresh link: a member's by global id."""
-    clients: list[httpx.AsyncClient] = []
+@pytest.fixture(name="sign_in")
+def member_sign_in(sign_in: SignIn) -> SignIn:
+    """The shared sign-in, for a member named by global id unless told otherwise."""
 
     async def make(
         member: str | None = None, role: Role = Role.MEMBER, **target: str
     ) -> httpx.AsyncClient:
         if member is not None:
             target["member_id"] = from_global_id(member, "Member")
-        client = httpx.AsyncClient(base_url=server.url, timeout=30)
-        clients.append(client)
-        response = await client.get(f"/signin/{await signin_secret(store, role, **target)}")
-        assert response.status_code == 303, response.text
-        return client
+        return await sign_in(role, **target)
 
-    yield make
-    for client in clients:
-        await client.aclose()
+    return make
 
 
 async def _csrf(client: httpx.AsyncClient, path: str = "/me") -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import date, time, timedelta
 
 import httpx
@@ -13,29 +13,11 @@ from graph_service.auth import Principal, Role
 from graph_service.domain_programme import NewSession
 from graph_service.services import Services
 from graph_service.store import Store
-from tests.conftest import RunningServer, signin_secret
 
 BOSS = Principal(Role.COORDINATOR, subject="coordinator:test")
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 TODAY = date.today()
 SignIn = Callable[..., Awaitable[httpx.AsyncClient]]
-
-
-@pytest.fixture
-async def sign_in(server: RunningServer, store: Store) -> AsyncIterator[SignIn]:
-    """A browser-like client signed in through a fresh link (closed after the test)."""
-    clients: list[httpx.AsyncClient] = []
-
-    async def make(role: Role = Role.COORDINATOR, **target: str) -> httpx.AsyncClient:
-        client = httpx.AsyncClient(base_url=server.url, timeout=30)
-        clients.append(client)
-        response = await client.get(f"/signin/{await signin_secret(store, role, **target)}")
-        assert response.status_code == 303, response.text
-        return client
-
-    yield make
-    for client in clients:
-        await client.aclose()
 
 
 async def _member(services: Services, name: str) -> str:

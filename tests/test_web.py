@@ -24,25 +24,6 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 SignIn = Callable[..., Awaitable[httpx.AsyncClient]]
 
 
-@pytest.fixture
-async def sign_in(
-    server: RunningServer, store: Store
-) -> Callable[..., Awaitable[httpx.AsyncClient]]:
-    """A browser-like client signed in through a fresh link (closed after the test)."""
-    clients: list[httpx.AsyncClient] = []
-
-    async def make(role: Role = Role.COORDINATOR, **target: str) -> httpx.AsyncClient:
-        client = httpx.AsyncClient(base_url=server.url, timeout=30)
-        clients.append(client)
-        response = await client.get(f"/signin/{await signin_secret(store, role, **target)}")
-        assert response.status_code == 303, response.text
-        return client
-
-    yield make
-    for client in clients:
-        await client.aclose()
-
-
 async def _csrf(client: httpx.AsyncClient, path: str = "/") -> str:
     match = CSRF.search((await client.get(path)).text)
     assert match, "no form on the page"
