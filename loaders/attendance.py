@@ -21,7 +21,7 @@ from graph_service.store import attendance as store_attendance
 from graph_service.store import imports as store_imports
 from graph_service.store import members as store_members
 from graph_service.store import programme as store_programme
-from loaders.csvfile import Columns, CsvRow, Problem, read_csv, row_progress
+from loaders.csvfile import CheckedRow, Columns, CsvRow, read_csv, row_progress
 from loaders.enrolments import ImportResult
 
 COLUMNS = Columns(required=("session_id",), optional=("member_id", "member_ref"))
@@ -30,18 +30,12 @@ IMPORTER = Principal(Role.COORDINATOR, subject="import:attendance")
 
 
 @dataclass
-class _Row:
+class _Row(CheckedRow):
     """A row as far as it could be read, and what is wrong with it."""
 
-    line: int
-    problems: list[Problem]
     session_id: str | None = None
     member_id: str | None = None
     member_ref: str | None = None
-
-    def reject(self, column: str, reason: str) -> None:
-        """Note a problem with one of the row's values."""
-        self.problems.append(Problem(self.line, column, reason))
 
     @property
     def member_column(self) -> str:

@@ -20,7 +20,7 @@ from graph_service.store import crisis as store_crisis
 from graph_service.store import imports as store_imports
 from graph_service.store import organisations as store_organisations
 from graph_service.store.imports import RefMember
-from loaders.csvfile import Columns, CsvRow, Problem, read_csv, row_progress
+from loaders.csvfile import CheckedRow, Columns, CsvRow, read_csv, row_progress
 from loaders.enrolments import ImportResult
 from loaders.members import ref_problem
 
@@ -44,11 +44,9 @@ Key = tuple[str, ...]
 
 
 @dataclass
-class _Row:
+class _Row(CheckedRow):
     """A row as far as it could be read, and what is wrong with it."""
 
-    line: int
-    problems: list[Problem]
     member_ref: str = ""
     relation: Relation | None = None
     status: TieStatus = TieStatus.ACTIVE
@@ -57,10 +55,6 @@ class _Row:
     name: str = ""
     member_id: str = ""
     supporter_id: str = ""
-
-    def reject(self, column: str, reason: str) -> None:
-        """Note a problem with one of the row's values."""
-        self.problems.append(Problem(self.line, column, reason))
 
 
 @dataclass

@@ -41,6 +41,18 @@ class Problem:
         return f"line {self.line}, column {self.column}: {self.reason}"
 
 
+@dataclass
+class CheckedRow:
+    """A row as far as it could be read, and what is wrong with it (each loader adds fields)."""
+
+    line: int
+    problems: list[Problem]
+
+    def reject(self, column: str, reason: str) -> None:
+        """Note a problem with one of the row's values."""
+        self.problems.append(Problem(self.line, column, reason))
+
+
 @dataclass(frozen=True)
 class Columns:
     """The documented header of a kind of file."""

@@ -21,7 +21,7 @@ from graph_service.store import colleges as store_colleges
 from graph_service.store import consents as store_consents
 from graph_service.store import enrolments as store_enrolments
 from graph_service.store.enrolments import NewEnrolment
-from loaders.csvfile import Columns, CsvRow, LoadError, Problem, read_csv, row_progress
+from loaders.csvfile import CheckedRow, Columns, CsvRow, LoadError, Problem, read_csv, row_progress
 
 COLUMNS = Columns(
     required=("member_id", "course_id", "enrolled_on"), optional=("status", "completed_on")
@@ -62,20 +62,14 @@ class ImportResult:
 
 
 @dataclass
-class _Row:
+class _Row(CheckedRow):
     """A row as far as it could be read, and what is wrong with it."""
 
-    line: int
-    problems: list[Problem]
     member_id: str | None = None
     course_id: str | None = None
     status: EnrolmentStatus | None = None
     enrolled_on: date | None = None
     completed_on: date | None = None
-
-    def reject(self, column: str, reason: str) -> None:
-        """Note a problem with one of the row's values."""
-        self.problems.append(Problem(self.line, column, reason))
 
 
 async def import_enrolments(

@@ -18,7 +18,7 @@ from graph_service.services.audit import AuditService
 from graph_service.services.validation import clean_name, now_iso, today
 from graph_service.store import Store, Tx, changes
 from graph_service.store import imports as store_imports
-from loaders.csvfile import Columns, CsvRow, Problem, read_csv, row_progress
+from loaders.csvfile import CheckedRow, Columns, CsvRow, read_csv, row_progress
 from loaders.enrolments import DATE, ImportResult
 
 COLUMNS = Columns(required=("member_ref", "display_name"), optional=("member_since", "status"))
@@ -30,19 +30,13 @@ IMPORTER = Principal(Role.COORDINATOR, subject="import:members")
 
 
 @dataclass
-class _Row:
+class _Row(CheckedRow):
     """A row as far as it could be read, and what is wrong with it."""
 
-    line: int
-    problems: list[Problem]
     ref: str = ""
     name: str = ""
     since: date | None = None
     status: MemberStatus | None = None
-
-    def reject(self, column: str, reason: str) -> None:
-        """Note a problem with one of the row's values."""
-        self.problems.append(Problem(self.line, column, reason))
 
 
 def ref_problem(value: str) -> str | None:
