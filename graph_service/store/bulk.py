@@ -65,9 +65,8 @@ CREATE (m)-[:PRACTISES {since: $today}]->(t)
 """
 
 
-async def _batched_write(
-    store: Store, query: Any, rows: list[dict[str, Any]], **params: Any
-) -> int:
+async def write_rows(store: Store, query: Any, rows: list[dict[str, Any]], **params: Any) -> int:
+    """Run an UNWIND $rows write with these rows (none: nothing sent); how many rows."""
     if rows:
         await store.write(query, rows=rows, **params)
     return len(rows)
@@ -75,17 +74,17 @@ async def _batched_write(
 
 async def members(store: Store, rows: list[dict[str, Any]], now: str) -> int:
     """Create members: id, name, status, since."""
-    return await _batched_write(store, MEMBERS, rows, now=now)
+    return await write_rows(store, MEMBERS, rows, now=now)
 
 
 async def people(store: Store, rows: list[dict[str, Any]], now: str) -> int:
     """Create non-member supporters: id, name."""
-    return await _batched_write(store, PEOPLE, rows, now=now)
+    return await write_rows(store, PEOPLE, rows, now=now)
 
 
 async def organisations(store: Store, rows: list[dict[str, Any]], now: str) -> int:
     """Ensure organisations: id, name, kind."""
-    return await _batched_write(store, ORGANISATIONS, rows, now=now)
+    return await write_rows(store, ORGANISATIONS, rows, now=now)
 
 
 async def ties(
@@ -93,22 +92,22 @@ async def ties(
 ) -> int:
     """Create ties: id, member, supporter, relation, status."""
     query = TIES_TO_ORGANISATIONS if to_organisations else TIES_TO_PEOPLE
-    return await _batched_write(store, query, rows, now=now)
+    return await write_rows(store, query, rows, now=now)
 
 
 async def help_records(store: Store, rows: list[dict[str, Any]], now: str) -> int:
     """Create help records: id, giver, receiver, on, kind, confirmed."""
-    return await _batched_write(store, HELP, rows, now=now)
+    return await write_rows(store, HELP, rows, now=now)
 
 
 async def enrolments(store: Store, rows: list[dict[str, Any]], now: str) -> int:
     """Create enrolments: id, member, course, status, enrolledOn, completedOn."""
-    return await _batched_write(store, ENROLMENTS, rows, now=now)
+    return await write_rows(store, ENROLMENTS, rows, now=now)
 
 
 async def tools(store: Store, rows: list[dict[str, Any]], today: str) -> int:
     """Link members to wellness tools: member, tool."""
-    return await _batched_write(store, TOOLS, rows, today=today)
+    return await write_rows(store, TOOLS, rows, today=today)
 
 
 CONSENTS = """
@@ -122,4 +121,4 @@ ON CREATE SET s.grantedAt = $now
 
 async def consents(store: Store, rows: list[dict[str, Any]], now: str) -> int:
     """Record consent to share with colleges: member, college."""
-    return await _batched_write(store, CONSENTS, rows, now=now)
+    return await write_rows(store, CONSENTS, rows, now=now)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph_service.store.bulk import write_rows
 from graph_service.store.connection import Store
 
 # Anchored on the member (indexed by id), then the tie among their few.
@@ -56,40 +57,32 @@ CREATE (m)-[:ATTENDED {recordedAt: r.recordedAt, recordedBy: 'demo'}]->(p)
 """
 
 
-async def _batched_write(
-    store: Store, query: Any, rows: list[dict[str, Any]], **params: Any
-) -> int:
-    if rows:
-        await store.write(query, rows=rows, **params)
-    return len(rows)
-
-
 async def tie_dates(store: Store, rows: list[dict[str, Any]]) -> int:
     """Date ties: id, member, since, respondedAt, endedAt, endedFrom."""
-    return await _batched_write(store, TIE_DATES, rows)
+    return await write_rows(store, TIE_DATES, rows)
 
 
 async def left_dates(store: Store, rows: list[dict[str, Any]]) -> int:
     """When members left: member, leftAt."""
-    return await _batched_write(store, LEFT_DATES, rows)
+    return await write_rows(store, LEFT_DATES, rows)
 
 
 async def schedules(store: Store, rows: list[dict[str, Any]], now: str) -> int:
     """Create schedules: id, kind, weekdays, startTime, first, last, minutes, venue."""
-    return await _batched_write(store, SCHEDULES, rows, now=now)
+    return await write_rows(store, SCHEDULES, rows, now=now)
 
 
 async def sessions(store: Store, rows: list[dict[str, Any]], now: str) -> int:
     """Create sessions of schedules: id, scheduleId, kind, on, startTime, minutes, venue,
     staff, cancelled, takenAt."""
-    return await _batched_write(store, SESSIONS, rows, now=now)
+    return await write_rows(store, SESSIONS, rows, now=now)
 
 
 async def facilitators(store: Store, rows: list[dict[str, Any]]) -> int:
     """Link sessions to member facilitators: session, member."""
-    return await _batched_write(store, FACILITATORS, rows)
+    return await write_rows(store, FACILITATORS, rows)
 
 
 async def attendance(store: Store, rows: list[dict[str, Any]]) -> int:
     """Put members on registers: session, member, recordedAt."""
-    return await _batched_write(store, ATTENDANCE, rows)
+    return await write_rows(store, ATTENDANCE, rows)
