@@ -50,6 +50,12 @@ class ChangeKind(enum.Enum):
     MEMBERS_IMPORTED = "members.imported"
     TIES_IMPORTED = "ties.imported"
     ENROLMENTS_IMPORTED = "enrolments.imported"
+    SESSION_KIND_ADDED = "session_kind.added"
+    SESSIONS_ADDED = "sessions.added"
+    SESSION_CANCELLED = "session.cancelled"
+    REGISTER_TAKEN = "register.taken"
+    ATTENDANCE_IMPORTED = "attendance.imported"
+    CRISIS_PLAN_SET = "crisis_plan.set"
     # The graph changed in ways no change names (a restore, a demo load, `report --reload`,
     # a write that did not say what it changed): every replica reloads its projection.
     RELOAD = "graph.reload"

@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     trends_min_count: int = Field(
         default=5, ge=2, le=100, description="smaller counts in the trends report show as <N"
     )
+    # STOPPED_ATTENDING: came to at least AT_LEAST of the FIRST sessions of a window of the kinds
+    # they come to, then to none of the LAST (README, "Who has stopped coming").
+    stopped_attending_first: int = Field(default=8, ge=1, le=100)
+    stopped_attending_at_least: int = Field(default=3, ge=1, le=100)
+    stopped_attending_last: int = Field(default=4, ge=1, le=100)
     graphql_max_depth: int = Field(default=10, ge=1, le=100)
     graphql_max_aliases: int = Field(default=15, ge=0, le=1000)
     graphql_max_tokens: int = Field(default=2000, ge=10, le=100_000)
@@ -165,6 +170,15 @@ class Settings(BaseSettings):
             raise ValueError(
                 "AUTH_SECRET must be set when ENV=production (generate one with "
                 "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _stopped_attending_can_be_met(self) -> Settings:
+        if self.stopped_attending_at_least > self.stopped_attending_first:
+            raise ValueError(
+                "STOPPED_ATTENDING_AT_LEAST must not be more than STOPPED_ATTENDING_FIRST "
+                "(nobody could come to more of the first sessions than there are)"
             )
         return self
 

@@ -8,15 +8,17 @@ already on a session's register is left as they are, and nobody is taken off.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from rich.console import Console
 
 from graph_service.auth import Principal, Role
+from graph_service.events import ChangeKind, change
 from graph_service.ids import from_global_id
 from graph_service.services.audit import AuditService
 from graph_service.services.validation import now_iso, today
-from graph_service.store import Store
+from graph_service.store import Store, Tx, changes
 from graph_service.store import attendance as store_attendance
 from graph_service.store import imports as store_imports
 from graph_service.store import members as store_members
@@ -93,19 +95,26 @@ async def import_attendance(
         written = len(pairs) if dry_run else 0
         if not dry_run:
             now = now_iso()
+            audit = AuditService(store)
             for start in range(0, len(pairs), batch_size):
                 batch = [(m, s) for _, m, s in pairs[start : start + batch_size]]
-                written += await store_attendance.import_batch(
-                    store, batch, now=now, by=IMPORTER.subject
-                )
-                await AuditService(store).record(
-                    IMPORTER, "attendance.import", *(m for m, _ in batch)
-                )
+                written += await store.atomically(partial(_write_batch, store, audit, batch, now))
                 advance("writing", len(batch), len(pairs))
             # Rows that another writer put on a register meanwhile were skipped by the store.
             unchanged += len(pairs) - written
     problems = COLUMNS.in_order(p for r in rows for p in r.problems)
     return ImportResult(written, unchanged, problems, dry_run, tuple(linked), tuple(already))
+
+
+async def _write_batch(
+    store: Store, audit: AuditService, batch: list[tuple[str, str]], now: str, _tx: Tx
+) -> int:
+    """One batch, its audit events and its change, in one transaction; how many were new."""
+    written = await store_attendance.import_batch(store, batch, now=now, by=IMPORTER.subject)
+    members = [m for m, _ in batch]
+    await audit.record(IMPORTER, "attendance.import", *members)
+    await changes.record(store, change(ChangeKind.ATTENDANCE_IMPORTED, *members))
+    return written
 
 
 def _parse(row: CsvRow) -> _Row:

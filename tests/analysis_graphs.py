@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from graph_service.analysis.projection import (
+    AttendanceRow,
     EnrolmentRow,
     HelpRow,
     MemberRow,
     Projection,
+    SessionRow,
     SupporterRow,
     TieRow,
     ToolRow,
@@ -31,6 +33,8 @@ class Rows:
     help: list[HelpRow] = field(default_factory=list)
     enrolments: list[EnrolmentRow] = field(default_factory=list)
     tools: list[ToolRow] = field(default_factory=list)
+    sessions: list[SessionRow] = field(default_factory=list)
+    attendance: list[AttendanceRow] = field(default_factory=list)
 
     def member(self, *ids: str, status: str = "ACTIVE", since: str = "2024-01-01") -> Rows:
         """Members with this status."""
@@ -78,10 +82,27 @@ class Rows:
         self.tools.extend((member, tool) for tool in tools)
         return self
 
+    def session(self, session_id: str, on: str | date, kind: str = "WRAP class") -> Rows:
+        """One session held (a register taken, not cancelled)."""
+        self.sessions.append((session_id, on, kind))
+        return self
+
+    def came(self, member: str, *session_ids: str) -> Rows:
+        """A member on these sessions' registers."""
+        self.attendance.extend((member, session_id) for session_id in session_ids)
+        return self
+
     def build(self) -> Projection:
         """The projection of these rows."""
         return build_projection(
-            self.members, self.supporters, self.ties, self.help, self.enrolments, self.tools
+            self.members,
+            self.supporters,
+            self.ties,
+            self.help,
+            self.enrolments,
+            self.tools,
+            self.sessions,
+            self.attendance,
         )
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import time, timedelta
+from functools import partial
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 from graph_service.analysis import build_projection, isolation_report, network_summary
 from graph_service.analysis.live import IsolationKey
 from graph_service.analysis.projection import HELPED, Projection
+from graph_service.analysis.stopped import StoppedRule
 from graph_service.auth import Principal, Role
 from graph_service.domain import (
     CourseCategory,
@@ -22,6 +24,7 @@ from graph_service.domain import (
     MemberStatus,
     Relation,
 )
+from graph_service.domain_programme import NewSession
 from graph_service.services import Services
 from graph_service.services.validation import today
 from graph_service.store import Store
@@ -46,9 +49,14 @@ OPS = (
     "enrol",
     "enrolment",
     "erase",
+    "session",
+    "take",
+    "cancel",
 )
+KINDS = ("WRAP class", "Peer group")
+# A short STOPPED_ATTENDING window, so a few registers make and unmake the reason.
 KEYS = (
-    IsolationKey(2, 3, frozenset({"ACTIVE"}), today()),
+    IsolationKey(2, 3, frozenset({"ACTIVE"}), today(), stopped=StoppedRule(2, 1, 1)),
     IsolationKey(1, 5, frozenset({"ACTIVE", "PAUSED", "LEFT"}), today()),
 )
 STEPS = st.lists(
@@ -67,6 +75,7 @@ class World:
     ties: list[tuple[str, str, str | None]] = field(default_factory=list)  # id, member, peer
     help: list[tuple[str, str]] = field(default_factory=list)  # id, receiver
     enrolments: list[str] = field(default_factory=list)
+    sessions: list[str] = field(default_factory=list)
     course: str = ""
 
     def member(self, n: int) -> str:
@@ -94,6 +103,27 @@ async def _help(world: World, m: str, other: str, c: int) -> None:
     )
     if out.value is not None:
         world.help.append((out.value.id, other))
+
+
+async def _session(world: World, a: int, c: int) -> None:
+    day = today() - timedelta(days=[0, 3, 10, 100][c % 4])
+    new = NewSession(KINDS[a % 2], day, time(10 + len(world.sessions) % 8), 60, "Bootle Library")
+    out = await _unit(world, lambda: world.services.programme.create(BOSS, new))
+    world.sessions.append(out.value.id)
+
+
+async def _programme(world: World, op: str, a: int, b: int, c: int) -> None:
+    """A session held (a register taken: some members, or none), a recent register taken again,
+    or a recent session cancelled (which only one with nobody on its register can be)."""
+    s = world.services
+    if op == "session" or not world.sessions:
+        await _session(world, a, c)
+    session = world.sessions[-1 - a % min(3, len(world.sessions))]
+    if op == "cancel":
+        await _unit(world, lambda: s.programme.cancel(BOSS, session))
+        return
+    came = [world.member(b), world.member(c)][: (b + c) % 3]
+    await _unit(world, lambda: s.attendance.take(BOSS, session, came))
 
 
 async def _step(world: World, op: str, a: int, b: int, c: int) -> None:
@@ -166,6 +196,8 @@ async def _step(world: World, op: str, a: int, b: int, c: int) -> None:
         await _unit(world, lambda: s.enrolments.update(BOSS, enrolment, finished, done))
     elif op == "erase":
         await _unit(world, lambda: s.privacy.erase(BOSS, m))
+    elif op in ("session", "take", "cancel"):
+        await _programme(world, op, a, b, c)
 
 
 def _edges(g: Projection) -> list[tuple[str, str, str, list[tuple[str, Any]]]]:
@@ -205,6 +237,12 @@ async def _sequence(server: GraphServer, steps: list[tuple[str, int, int, int]])
             await _invite(world, member, supporter)
             await _step(world, "answer", len(world.ties) - 1, 0, 1)
         await _help(world, first[0], first[1], 0)
+        # A run of sessions with registers: two members come, then one of them stops.
+        await s.programme.seed()
+        for n in range(4):
+            await _session(world, 0, 1 + n % 2)
+            came = first[:2] if n < 3 else first[:1]
+            await _unit(world, partial(s.attendance.take, BOSS, world.sessions[-1], came))
         # The projection and the live reports, loaded before the writes.
         for key in KEYS:
             await s.analyses.live.isolation(key)
@@ -216,7 +254,14 @@ async def _sequence(server: GraphServer, steps: list[tuple[str, int, int, int]])
         assert s.analyses.loads == loads, "every change was applied in place"
         rows = await load_rows(store)
         full = build_projection(
-            rows.members, rows.supporters, rows.ties, rows.help, rows.enrolments, rows.tools
+            rows.members,
+            rows.supporters,
+            rows.ties,
+            rows.help,
+            rows.enrolments,
+            rows.tools,
+            rows.sessions,
+            rows.attendance,
         )
         assert _nodes(live) == _nodes(full)
         assert _edges(live) == _edges(full)
@@ -227,6 +272,7 @@ async def _sequence(server: GraphServer, steps: list[tuple[str, int, int, int]])
                 min_supporters=key.min_supporters,
                 component_size=key.component_size,
                 include_statuses=key.statuses,
+                stopped=key.stopped,
             )
             assert (await s.analyses.live.isolation(key)).report() == expected, key
         assert (await s.analyses.live.summary()).summary() == network_summary(full)

@@ -24,6 +24,11 @@ from graph_service.settings import load_settings
             {"ENV": "production", "AUTH_SECRET": "change-me-to-a-long-random-secret"},
             "still the placeholder",
         ),
+        (
+            {"STOPPED_ATTENDING_FIRST": "3", "STOPPED_ATTENDING_AT_LEAST": "4"},
+            "STOPPED_ATTENDING_AT_LEAST must not be more than STOPPED_ATTENDING_FIRST",
+        ),
+        ({"STOPPED_ATTENDING_LAST": "0"}, "STOPPED_ATTENDING_LAST"),
     ],
     ids=[
         "production-no-secret",
@@ -32,6 +37,8 @@ from graph_service.settings import load_settings
         "port-zero",
         "unknown-env",
         "placeholder-secret",
+        "stopped-attending-at-least-above-first",
+        "stopped-attending-last-zero",
     ],
 )
 def test_bad_settings_are_clear_errors(

@@ -1,8 +1,9 @@
-"""When each member last did something the graph records: help given or received, enrolments.
+"""When each member last did something the graph records: help given or received, enrolments,
+programme sessions attended.
 
 Help counts whether confirmed or not (a record is something the member did, even while it
 waits for the other party); an enrolment counts on the day it was made and the day it was
-completed. Ties carry no dates in the projection, so they do not count here.
+completed; a session on its day. Ties carry no dates in the projection, so they do not count.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from graph_service.analysis.projection import (
+    ATTENDED,
     ENROLLED_IN,
     HELPED,
     MEMBER,
@@ -35,4 +37,6 @@ def last_activity(g: Projection) -> dict[str, date]:
         elif kind == ENROLLED_IN and isinstance(u, str) and g.nodes[u]["kind"] == MEMBER:
             _later(seen, u, data["enrolled_on"])
             _later(seen, u, data["completed_on"])
+        elif kind == ATTENDED and isinstance(u, str):
+            _later(seen, u, g.nodes[v]["on"])
     return seen

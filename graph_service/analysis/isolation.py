@@ -15,8 +15,11 @@ Reason codes (a member may have several; they come in the order listed here):
 - ``SMALL_COMPONENT``: in a connected component of the member network (members with
   ``include_statuses``, joined by ACTIVE ties between them) smaller than ``component_size``;
   a member with no such tie is a component of size 1.
-- ``NO_RECENT_ACTIVITY``: no enrolment (of any status) enrolled or completed, and no confirmed
-  help given or received, in the ``recent_days`` days up to and including ``today``.
+- ``STOPPED_ATTENDING``: came to the programme's sessions, then stopped: at least N of the
+  first sessions of a window of their kinds of session, none of the last M (analysis.stopped).
+- ``NO_RECENT_ACTIVITY``: no enrolment (of any status) enrolled or completed, no confirmed help
+  given or received, and no programme session attended, in the ``recent_days`` days up to and
+  including ``today``.
 
 Only members whose status is in ``include_statuses`` are reported, and only with a reason.
 """
@@ -32,12 +35,15 @@ from graph_service.analysis.projection import (
     ACTIVE,
     INVITED,
     PAID_RELATIONS,
+    SESSION,
     SUPPORTED_BY,
     TOOL,
+    NodeId,
     Projection,
     cyclic_gc_paused,
     members_with_status,
 )
+from graph_service.analysis.stopped import STOPPED_DEFAULTS, HeldRuns, StoppedRule
 
 NO_SUPPORTERS: Final = "NO_SUPPORTERS"
 BELOW_THRESHOLD: Final = "BELOW_THRESHOLD"
@@ -45,6 +51,7 @@ ONLY_PAID_SUPPORT: Final = "ONLY_PAID_SUPPORT"
 ONLY_PENDING: Final = "ONLY_PENDING"
 GIVES_NOT_RECEIVES: Final = "GIVES_NOT_RECEIVES"
 SMALL_COMPONENT: Final = "SMALL_COMPONENT"
+STOPPED_ATTENDING: Final = "STOPPED_ATTENDING"
 NO_RECENT_ACTIVITY: Final = "NO_RECENT_ACTIVITY"
 ISOLATION_REASONS: Final = (
     NO_SUPPORTERS,
@@ -53,6 +60,7 @@ ISOLATION_REASONS: Final = (
     ONLY_PENDING,
     GIVES_NOT_RECEIVES,
     SMALL_COMPONENT,
+    STOPPED_ATTENDING,
     NO_RECENT_ACTIVITY,
 )
 
@@ -78,6 +86,7 @@ class _Activity:
     received: set[str] = field(default_factory=set)  # received confirmed help
     recent: set[str] = field(default_factory=set)  # any activity inside the window
     links: list[tuple[str, str]] = field(default_factory=list)  # member network edges
+    attended: dict[str, set[NodeId]] = field(default_factory=dict)  # sessions came to
 
 
 def _scan(g: Projection, included: frozenset[str], since: date, today: date) -> _Activity:
@@ -85,6 +94,7 @@ def _scan(g: Projection, included: frozenset[str], since: date, today: date) -> 
     seen = _Activity()
     supports, received, recent, links = seen.supports, seen.received, seen.recent, seen.links
     tie, active_, invited_, paid, tool = SUPPORTED_BY, ACTIVE, INVITED, PAID_RELATIONS, TOOL
+    session, nodes = SESSION, g.nodes
     # One loop over networkx's own dicts, with locals for what it reads and counts, storing once
     # per member: at 100k members every extra pass or per-edge store costs a good part of a second.
     for u, neighbours in g.adjacency():
@@ -93,8 +103,15 @@ def _scan(g: Projection, included: frozenset[str], since: date, today: date) -> 
         active = invited = 0
         personal = gave = busy = False
         in_network = u in included
+        came: set[NodeId] | None = None
         for v, keyed in neighbours.items():
             if isinstance(v, tuple):
+                if v[0] == session:
+                    if came is None:
+                        came = set()
+                    came.add(v)
+                    busy = busy or since <= nodes[v]["on"] <= today
+                    continue
                 if busy or v[0] == tool:
                     continue  # practising says nothing here; one recent enrolment is enough
                 for data in keyed.values():
@@ -132,11 +149,19 @@ def _scan(g: Projection, included: frozenset[str], since: date, today: date) -> 
             seen.gave.add(u)
         if busy:
             recent.add(u)
+        if came is not None and in_network:
+            seen.attended[u] = came
     return seen
 
 
 def _reasons(
-    member: str, seen: _Activity, component: int, *, min_supporters: int, component_size: int
+    member: str,
+    seen: _Activity,
+    component: int,
+    runs: HeldRuns,
+    *,
+    min_supporters: int,
+    component_size: int,
 ) -> tuple[str, ...]:
     """The reason codes of one member, in the order of ``ISOLATION_REASONS``."""
     return reason_codes(
@@ -147,6 +172,7 @@ def _reasons(
         received=member in seen.received,
         recent=member in seen.recent,
         small=component < component_size,
+        stopped=member in seen.attended and runs.stopped(seen.attended[member]),
         min_supporters=min_supporters,
     )
 
@@ -160,6 +186,7 @@ def reason_codes(
     received: bool,
     recent: bool,
     small: bool,
+    stopped: bool,
     min_supporters: int,
 ) -> tuple[str, ...]:
     """The reason codes these facts about a member give (the rules of the module docstring)."""
@@ -176,6 +203,8 @@ def reason_codes(
         reasons.append(GIVES_NOT_RECEIVES)
     if small:
         reasons.append(SMALL_COMPONENT)
+    if stopped:
+        reasons.append(STOPPED_ATTENDING)
     if not recent:
         reasons.append(NO_RECENT_ACTIVITY)
     return tuple(reasons)
@@ -190,17 +219,20 @@ def isolation_report(
     component_size: int = 3,
     include_statuses: frozenset[str] = ACTIVE_ONLY,
     recent_days: int = 90,
+    stopped: StoppedRule = STOPPED_DEFAULTS,
 ) -> list[IsolatedMember]:
     """Members with at least one isolation reason, most reasons and fewest supporters first."""
     included = members_with_status(g, include_statuses)
     seen = _scan(g, frozenset(included), today - timedelta(days=recent_days), today)
     sizes = component_sizes(seen.links)
+    runs = HeldRuns(g, today, stopped)
     found: list[tuple[int, int, str, tuple[str, ...]]] = []
     for member in included:
         reasons = _reasons(
             member,
             seen,
             sizes.get(member, 1),
+            runs,
             min_supporters=min_supporters,
             component_size=component_size,
         )

@@ -4,7 +4,8 @@ A change can alter the reasons of the members it touched, of their neighbours (a
 record has two ends) and, through SMALL_COMPONENT, of everyone in a small component that one
 of them is in, before or after. Those are found by a search that stops at ``component_size``
 members (a component that large is not small, however much larger it is), so one change costs
-about the size of the neighbourhood, not of the network.
+about the size of the neighbourhood, not of the network. A change to the programme's run of
+sessions names everyone who came to a session of its kinds (analysis.patch.patch_sessions).
 """
 
 from __future__ import annotations
@@ -22,10 +23,13 @@ from graph_service.analysis.projection import (
     ACTIVE,
     INVITED,
     PAID_RELATIONS,
+    SESSION,
     SUPPORTED_BY,
     TOOL,
+    NodeId,
     Projection,
 )
+from graph_service.analysis.stopped import STOPPED_DEFAULTS, HeldRuns, StoppedRule
 
 RECENT_DAYS = 90
 
@@ -39,6 +43,7 @@ class IsolationKey:
     statuses: frozenset[str]
     today: date
     recent_days: int = RECENT_DAYS
+    stopped: StoppedRule = STOPPED_DEFAULTS
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,7 @@ def _place(entry: IsolatedMember) -> Place:
 
 
 def member_entry(
-    g: Projection, member: str, key: IsolationKey, small: bool
+    g: Projection, member: str, key: IsolationKey, small: bool, runs: HeldRuns
 ) -> IsolatedMember | None:
     """One member's line of the report (None: not reported), from their own edges."""
     data = g.nodes.get(member)
@@ -69,8 +74,13 @@ def member_entry(
     since, today = key.today - timedelta(days=key.recent_days), key.today
     active = invited = 0
     personal = gave = supports = received = recent = False
+    came: set[NodeId] = set()
     for other, keyed in g.succ[member].items():
         if isinstance(other, tuple):
+            if other[0] == SESSION:
+                came.add(other)
+                recent = recent or since <= g.nodes[other]["on"] <= today
+                continue
             if other[0] == TOOL:
                 continue
             for e in keyed.values():
@@ -105,6 +115,7 @@ def member_entry(
         received=received,
         recent=recent,
         small=small,
+        stopped=bool(came) and runs.stopped(came),
         min_supporters=key.min_supporters,
     )
     return IsolatedMember(member, reasons, active) if reasons else None
@@ -176,7 +187,9 @@ class LiveIsolation:
             component_size=key.component_size,
             include_statuses=key.statuses,
             recent_days=key.recent_days,
+            stopped=key.stopped,
         )
+        self.runs = HeldRuns(g, key.today, key.stopped)
         self.entries = {entry.member_id: entry for entry in report}
         self._order = [_place(entry) for entry in report]  # already in the report's order
         self._report: Report | None = None
@@ -191,14 +204,21 @@ class LiveIsolation:
         """Run before patching: members in small components near ``seeds``, as they are now."""
         return small_components(g, seeds, self.key.statuses, self.key.component_size)
 
-    def after(self, g: Projection, seeds: set[str], before: set[str]) -> list[IsolationChange]:
-        """Run after patching: bring the report up to date; the members whose reasons changed."""
+    def after(
+        self, g: Projection, seeds: set[str], before: set[str], *, sessions: bool = False
+    ) -> list[IsolationChange]:
+        """Run after patching: bring the report up to date; the members whose reasons changed.
+
+        ``sessions``: the programme's sessions were patched too (their members are in seeds).
+        """
         key = self.key
+        if sessions:
+            self.runs = HeldRuns(g, key.today, key.stopped)
         small = small_components(g, seeds, key.statuses, key.component_size)
         changes: list[IsolationChange] = []
         for member in sorted(seeds | before | small):
             old = self.entries.get(member)
-            new = member_entry(g, member, key, member in small)
+            new = member_entry(g, member, key, member in small, self.runs)
             if old == new:
                 continue
             self._report = None

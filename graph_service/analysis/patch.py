@@ -1,20 +1,23 @@
 """Patching a projection in place with some members' current rows, after a change.
 
 A change names the members it touched; their rows (node, ties both ways, help both ways,
-enrolments, tools) are read again and replace what the projection held about them. Rows are
-the graph as it is now, so applying changes twice, late or out of order still ends where a
-full build would: the property test (tests/test_live_projection.py) holds it to that.
+enrolments, tools, sessions attended) are read again and replace what the projection held about
+them. A change to the programme (a register taken, a session cancelled) re-reads the sessions
+held, with who came to each, and replaces those (`patch_sessions`). Rows are the graph as it is
+now, so applying changes twice, late or out of order still ends where a full build would: the
+property test (tests/test_live_projection.py) holds it to that.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import TypeAlias
 
 from graph_service.analysis.projection import (
     ACTIVE,
+    ATTENDED,
     COURSE,
     ENROLLED_IN,
     HELPED,
@@ -22,12 +25,16 @@ from graph_service.analysis.projection import (
     ORGANISATION,
     PERSON,
     PRACTISES,
+    SESSION,
     SUPPORTED_BY,
     TOOL,
     Dates,
     NodeId,
     Projection,
+    add_session,
     course_node,
+    session_node,
+    session_nodes,
     tool_node,
 )
 
@@ -36,6 +43,8 @@ TouchedTie: TypeAlias = tuple[str, str, str, str, str, bool]
 TouchedHelp: TypeAlias = tuple[str, str, str, bool, "str | date"]  # (id, giver, receiver, ...)
 MemberRow: TypeAlias = tuple[str, str, "str | date"]
 EnrolmentRow: TypeAlias = tuple[str, str, str, "str | date", "str | date | None"]
+# (id, on, kind, who came) of a session held
+HeldSession: TypeAlias = tuple[str, "str | date", str, Sequence[str]]
 
 
 def is_member(g: Projection, node: NodeId) -> bool:
@@ -98,6 +107,7 @@ def patch_projection(
     help: Iterable[TouchedHelp],
     enrolments: Iterable[EnrolmentRow],
     tools: Iterable[tuple[str, str]],
+    attendance: Iterable[tuple[str, str]] = (),
 ) -> None:
     """Replace what ``g`` holds about the members ``ids`` with their rows (absent: erased)."""
     asked = set(ids)
@@ -162,7 +172,57 @@ def patch_projection(
             g.add_node(tool, kind=TOOL)
         if not g.has_edge(member, tool):
             g.add_edge(member, tool, type=PRACTISES)
+    for member, session_id in attendance:
+        session = session_node(session_id)
+        # A session not held (or whose change has not arrived yet) is not in the projection.
+        if is_member(g, member) and session in g and not g.has_edge(member, session):
+            g.add_edge(member, session, type=ATTENDED)
     for orphan in around:
         # Not g.degree: a course's sums thousands of enrolments; emptiness is what matters.
-        if orphan in g and not g.pred[orphan] and not g.succ[orphan] and not is_member(g, orphan):
+        # Sessions stay while they are held, whoever came (`patch_sessions` removes them).
+        if (
+            orphan in g
+            and not g.pred[orphan]
+            and not g.succ[orphan]
+            and g.nodes[orphan]["kind"] not in (MEMBER, SESSION)
+        ):
             g.remove_node(orphan)
+
+
+def patch_sessions(g: Projection, held: Iterable[HeldSession]) -> set[str]:
+    """Make ``g``'s sessions and registers these; the members whose programme changed.
+
+    Those are the members added to or taken off a register, and everyone who came to a session
+    of a kind whose run of sessions changed (one held, cancelled or moved): who stopped
+    attending is judged on that run.
+    """
+    as_date = Dates()
+    known = session_nodes(g)
+    wanted = {session_node(row[0]): row for row in held}
+    kinds: set[str] = set()
+    touched: set[str] = set()
+    for node in [n for n in known if n not in wanted]:
+        kinds.add(g.nodes[node]["session_kind"])
+        touched.update(m for m in g.pred[node] if isinstance(m, str))
+        g.remove_node(node)
+        del known[node]
+    for node, (session_id, on, kind, came) in wanted.items():
+        day = as_date(on)
+        data = g.nodes.get(node)
+        if data is None or data["on"] != day or data["session_kind"] != kind:
+            if data is not None:
+                kinds.add(data["session_kind"])
+            kinds.add(kind)
+            add_session(g, session_id, day, kind)
+        before = {m for m in g.pred[node] if isinstance(m, str)}
+        after = {m for m in came if is_member(g, m)}
+        for member in before - after:
+            g.remove_edge(member, node)
+        for member in after - before:
+            g.add_edge(member, node, type=ATTENDED)
+        touched.update(before ^ after)
+    if kinds:
+        for node in known:
+            if g.nodes[node]["session_kind"] in kinds:
+                touched.update(m for m in g.pred[node] if isinstance(m, str))
+    return touched

@@ -1,13 +1,19 @@
 """The in-memory projection every analysis reads: one networkx MultiDiGraph built from plain rows.
 
-Nodes: members, people and organisations by their own ids; courses as ``("course", id)`` and
-wellness tools as ``("tool", name)`` so they cannot collide with those ids. Every node has a
-``kind``; members also have ``status`` and ``member_since`` (a ``date``). Edges have a ``type``:
+Nodes: members, people and organisations by their own ids; courses as ``("course", id)``,
+wellness tools as ``("tool", name)`` and programme sessions that were held (a register taken,
+not cancelled) as ``("session", id)``, so they cannot collide with those ids. Every node has a
+``kind``; members also have ``status`` and ``member_since`` (a ``date``), sessions ``on`` (a
+``date``) and ``session_kind``. Edges have a ``type``:
 
 - ``SUPPORTED_BY`` member -> supporter, keyed by the tie id: ``relation``, ``status``
 - ``HELPED`` giver -> receiver: ``confirmed`` (bool), ``on`` (date)
 - ``ENROLLED_IN`` member -> course: ``status``, ``enrolled_on``, ``completed_on`` (date or None)
 - ``PRACTISES`` member -> tool: nothing else
+- ``ATTENDED`` member -> session: nothing else
+
+``g.graph["sessions"]`` holds the session nodes (so the analyses need not scan every node to
+find the programme's few hundred).
 
 The rows come from separate bulk queries, so a write between two of them can leave a row that
 names a member or supporter the other rows do not have: such rows are skipped, never guessed at.
@@ -33,11 +39,14 @@ PERSON: Final = "person"
 ORGANISATION: Final = "organisation"
 COURSE: Final = "course"
 TOOL: Final = "tool"
+SESSION: Final = "session"
 
 SUPPORTED_BY: Final = "SUPPORTED_BY"
 HELPED: Final = "HELPED"
 ENROLLED_IN: Final = "ENROLLED_IN"
 PRACTISES: Final = "PRACTISES"
+ATTENDED: Final = "ATTENDED"
+SESSIONS: Final = "sessions"  # the key of the session nodes in ``g.graph``
 
 ACTIVE: Final = "ACTIVE"
 INVITED: Final = "INVITED"
@@ -51,11 +60,13 @@ TieRow: TypeAlias = tuple[str, str, str, str, str]
 HelpRow: TypeAlias = tuple[str, str, bool, "str | date"]
 EnrolmentRow: TypeAlias = tuple[str, str, str, "str | date", "str | date | None"]
 ToolRow: TypeAlias = tuple[str, str]
+SessionRow: TypeAlias = tuple[str, "str | date", str]  # (id, on, kind) of a session held
+AttendanceRow: TypeAlias = tuple[str, str]  # (member, session)
 
 
 @dataclass(frozen=True)
 class ProjectionRows:
-    """The six row lists a projection is built from."""
+    """The row lists a projection is built from."""
 
     members: tuple[MemberRow, ...]
     supporters: tuple[SupporterRow, ...]
@@ -63,6 +74,8 @@ class ProjectionRows:
     help: tuple[HelpRow, ...]
     enrolments: tuple[EnrolmentRow, ...]
     tools: tuple[ToolRow, ...]
+    sessions: tuple[SessionRow, ...] = ()
+    attendance: tuple[AttendanceRow, ...] = ()
 
 
 def course_node(course_id: str) -> tuple[str, str]:
@@ -73,6 +86,25 @@ def course_node(course_id: str) -> tuple[str, str]:
 def tool_node(name: str) -> tuple[str, str]:
     """The node id of a wellness tool."""
     return (TOOL, name)
+
+
+def session_node(session_id: str) -> tuple[str, str]:
+    """The node id of a programme session."""
+    return (SESSION, session_id)
+
+
+def session_nodes(g: Projection) -> dict[NodeId, None]:
+    """The projection's session nodes (an ordered set, kept up to date by build and patch)."""
+    found: dict[NodeId, None] = g.graph.setdefault(SESSIONS, {})
+    return found
+
+
+def add_session(g: Projection, session_id: str, on: date, kind: str) -> tuple[str, str]:
+    """Add (or update) a held session's node; its node id."""
+    node = session_node(sys.intern(session_id))
+    g.add_node(node, kind=SESSION, on=on, session_kind=sys.intern(kind))
+    session_nodes(g)[node] = None
+    return node
 
 
 @contextmanager
@@ -120,6 +152,8 @@ def build_projection(
     help: Iterable[HelpRow],
     enrolments: Iterable[EnrolmentRow],
     tools: Iterable[ToolRow],
+    sessions: Iterable[SessionRow] = (),
+    attendance: Iterable[AttendanceRow] = (),
 ) -> Projection:
     """Build the projection from rows (rows naming unknown nodes are skipped)."""
     g: Projection = nx.MultiDiGraph()
@@ -186,13 +220,30 @@ def build_projection(
             g.add_node(tool, kind=TOOL)
         if not g.has_edge(member, tool):  # practising a tool is a fact, not a count
             g.add_edge(member, tool, type=PRACTISES)
+
+    held = {
+        session_id: add_session(g, session_id, as_date(on), kind)
+        for session_id, on, kind in sessions
+    }
+    session_nodes(g)  # there even when no session was held
+    for member_id, session_id in attendance:
+        member, session = members_by_id.get(member_id), held.get(session_id)
+        if member is not None and session is not None and not g.has_edge(member, session):
+            g.add_edge(member, session, type=ATTENDED)
     return g
 
 
 def build_from_rows(rows: ProjectionRows) -> Projection:
     """Build the projection from a ``ProjectionRows``."""
     return build_projection(
-        rows.members, rows.supporters, rows.ties, rows.help, rows.enrolments, rows.tools
+        rows.members,
+        rows.supporters,
+        rows.ties,
+        rows.help,
+        rows.enrolments,
+        rows.tools,
+        rows.sessions,
+        rows.attendance,
     )
 
 

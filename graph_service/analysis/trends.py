@@ -215,6 +215,7 @@ def month_figures(
             received=False,
             recent=True,
             small=False,
+            stopped=False,
             min_supporters=min_supporters,
         )
     )

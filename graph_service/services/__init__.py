@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
+from graph_service.analysis.stopped import STOPPED_DEFAULTS, StoppedRule
 from graph_service.auth import Role
 from graph_service.services.analyses import AnalysisService
 from graph_service.services.attendance import AttendanceService
@@ -80,6 +81,7 @@ class Services:
         connect_code_minutes: float = 24 * 60,
         cooling_off_days: int = 30,
         trends_min_count: int = 5,
+        stopped: StoppedRule = STOPPED_DEFAULTS,
     ) -> Services:
         """The services over a store."""
         audit = AuditService(store)
@@ -94,7 +96,7 @@ class Services:
             enrolments=EnrolmentService(store, audit),
             privacy=PrivacyService(store, audit),
             wellness=WellnessService(store, audit),
-            analyses=AnalysisService(store, audit),
+            analyses=AnalysisService(store, audit, stopped=stopped),
             signin=SigninService(
                 store, audit, link_minutes=link_minutes, session_hours=session_hours
             ),
@@ -119,6 +121,11 @@ class Services:
             connect_code_minutes=settings.connect_code_minutes,
             cooling_off_days=settings.invite_cooling_off_days,
             trends_min_count=settings.trends_min_count,
+            stopped=StoppedRule(
+                settings.stopped_attending_first,
+                settings.stopped_attending_at_least,
+                settings.stopped_attending_last,
+            ),
             idempotency_hours=settings.idempotency_key_hours,
             # Client addresses in security events are hashed with a key from AUTH_SECRET.
             client_secret=settings.auth_secret.get_secret_value() if settings.auth_secret else None,

@@ -25,6 +25,7 @@ from graph_service.analysis import (
 )
 from graph_service.analysis.layout import LayoutEdge, NetworkLayout, drawn, network_layout
 from graph_service.analysis.live import IsolationChange, IsolationKey
+from graph_service.analysis.stopped import STOPPED_DEFAULTS, StoppedRule
 from graph_service.auth import Principal
 from graph_service.domain import MemberStatus
 from graph_service.errors import InvalidInput
@@ -68,13 +69,25 @@ def _within(value: int, low: int, high: int, name: str) -> int:
 class AnalysisService:
     """Isolation, summary, load, fragility and suggestions, for coordinators."""
 
-    def __init__(self, store: Store, audit: AuditService, *, max_age: float = 60.0) -> None:
+    def __init__(
+        self,
+        store: Store,
+        audit: AuditService,
+        *,
+        max_age: float = 60.0,
+        stopped: StoppedRule = STOPPED_DEFAULTS,
+    ) -> None:
         self.store = store
         self.audit = audit
-        self.live = LiveProjection(store, max_age=max_age)
+        self.live = LiveProjection(store, max_age=max_age, stopped=stopped)
         # The map, and the projection's revision it was drawn at.
         self._map: tuple[int, NetworkMap] | None = None
         self._map_lock = asyncio.Lock()
+
+    @property
+    def stopped(self) -> StoppedRule:
+        """The STOPPED_ATTENDING rule this service's reports use."""
+        return self.live.stopped
 
     @property
     def loads(self) -> int:
@@ -121,9 +134,8 @@ class AnalysisService:
         _within(component_size, 1, 10_000, "componentSize")
         if not statuses:
             raise InvalidInput("includeStatuses must name at least one status")
-        key = IsolationKey(
-            min_supporters, component_size, frozenset(s.value for s in statuses), today()
-        )
+        values = frozenset(s.value for s in statuses)
+        key = IsolationKey(min_supporters, component_size, values, today(), stopped=self.stopped)
         live = await self.live.isolation(key)
         await self.audit.record_reads([(principal, "analysis.isolation", NETWORK)])
         return live.report()
@@ -191,7 +203,9 @@ class AnalysisService:
         ids = [n for n, d in g.nodes(data=True) if isinstance(n, str) and d["kind"] in DRAWN]
         laid, flagged, names = await asyncio.gather(
             layout,
-            self.live.isolation(IsolationKey(2, 3, frozenset({"ACTIVE"}), today())),
+            self.live.isolation(
+                IsolationKey(2, 3, frozenset({"ACTIVE"}), today(), stopped=self.stopped)
+            ),
             names_of(self.store, ids),
         )
         lacking = frozenset(

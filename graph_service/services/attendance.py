@@ -14,11 +14,12 @@ from graph_service.auth import Principal, Role
 from graph_service.domain import ErrorCode, Outcome, UserError
 from graph_service.domain_programme import Attendance, Person, ProgrammeSession, Register
 from graph_service.errors import PermissionDenied
+from graph_service.events import ChangeKind, change
 from graph_service.services import access
 from graph_service.services.audit import AuditService, actor_id
 from graph_service.services.programme import leads
 from graph_service.services.validation import invalid, now_iso, today
-from graph_service.store import Store
+from graph_service.store import Store, changes
 from graph_service.store import attendance as store_attendance
 from graph_service.store import members as store_members
 from graph_service.store import programme as store_programme
@@ -108,6 +109,10 @@ class AttendanceService:
         added, removed = changed
         await self.audit.record(principal, "session.register", session_id)
         await self.audit.record(principal, "attendance.record", *sorted(added | removed))
+        # Named or not, the register makes the session one that took place.
+        await changes.record(
+            self.store, change(ChangeKind.REGISTER_TAKEN, *sorted(added | removed))
+        )
         return Outcome(
             (await store_programme.sessions_by_ids(self.store, [session_id]))[session_id]
         )

@@ -13,12 +13,13 @@ from datetime import UTC, datetime
 from graph_service.auth import Principal
 from graph_service.domain import ErrorCode, Outcome, UserError
 from graph_service.domain_programme import CrisisPlan
+from graph_service.events import ChangeKind, change
 from graph_service.services import access
 from graph_service.services.audit import AuditService
 from graph_service.services.connect_codes import code_hash
 from graph_service.services.invitations import as_seen_by
 from graph_service.services.validation import clean_name, invalid, now_iso
-from graph_service.store import Store
+from graph_service.store import Store, changes
 from graph_service.store import circles as store_circles
 from graph_service.store import crisis as store_crisis
 
@@ -140,5 +141,6 @@ class CrisisPlanService:
         if marked is None:
             return Outcome.fail(ErrorCode.NOT_FOUND, "no such member", "memberId")
         await self.audit.record(principal, "crisis.update", member_id)
+        await changes.record(self.store, change(ChangeKind.CRISIS_PLAN_SET, member_id))
         plan = (await store_crisis.plans(self.store, [member_id]))[member_id]
         return Outcome(self.as_seen_by(principal, plan))

@@ -7,7 +7,9 @@ and the live isolation reports and summary are brought up to date member by memb
 reload remains the fallback: at first use, for a change it cannot apply (`RELOAD`, an unknown
 kind, a flood of changes), after a write of this process that recorded no change
 (`Store.version`), and when the projection is older than ``max_age`` while nothing confirms
-that the change log is being read (`ChangeHub.confirmed_at`).
+that the change log is being read (`ChangeHub.confirmed_at`). A change to the programme (a
+register taken, a session cancelled, attendance imported) also re-reads the sessions held and
+who came to each.
 
 Patches run on the event loop, between awaits, so code on the loop always sees a whole
 projection; work on it in a thread goes through `computed` (services.patch_guard).
@@ -31,12 +33,24 @@ from graph_service.analysis.live import (
     differences,
 )
 from graph_service.analysis.live_summary import LiveSummary
-from graph_service.analysis.patch import missing_members, neighbours, patch_projection
+from graph_service.analysis.patch import (
+    missing_members,
+    neighbours,
+    patch_projection,
+    patch_sessions,
+)
+from graph_service.analysis.stopped import STOPPED_DEFAULTS, StoppedRule
 from graph_service.events import Change, ChangeKind
 from graph_service.services.patch_guard import PatchGuard
 from graph_service.services.validation import today
 from graph_service.store import Store
-from graph_service.store.projection import MemberRows, load_rows, rows_of_members
+from graph_service.store.projection import (
+    MemberRows,
+    SessionRows,
+    held_sessions,
+    load_rows,
+    rows_of_members,
+)
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +67,14 @@ UNPROJECTED = frozenset(
         ChangeKind.COURSE_ADDED,
         ChangeKind.COURSE_CHANGED,
         ChangeKind.ORGANISATION_ADDED,
+        ChangeKind.SESSION_KIND_ADDED,
+        ChangeKind.SESSIONS_ADDED,  # not held yet: the projection holds sessions held
+        ChangeKind.CRISIS_PLAN_SET,
     }
+)
+# Changes to which sessions were held and who came: the programme's rows are read again.
+PROGRAMME = frozenset(
+    {ChangeKind.REGISTER_TAKEN, ChangeKind.SESSION_CANCELLED, ChangeKind.ATTENDANCE_IMPORTED}
 )
 # Past this many members in one batch of changes a full reload is about as quick.
 MAX_PATCH_MEMBERS = 5_000
@@ -67,9 +88,12 @@ Params = tuple[int, int, frozenset[str]]  # min_supporters, component_size, stat
 class LiveProjection:
     """One process's projection, its live isolation reports and summary."""
 
-    def __init__(self, store: Store, *, max_age: float = 60.0) -> None:
+    def __init__(
+        self, store: Store, *, max_age: float = 60.0, stopped: StoppedRule = STOPPED_DEFAULTS
+    ) -> None:
         self.store = store
         self.max_age = max_age
+        self.stopped = stopped
         self.loads = 0  # full loads (tests prove that changes are applied in place)
         self.applied = 0  # batches of changes patched in
         self.revision = 0  # bumped by every load and applied change
@@ -189,7 +213,7 @@ class LiveProjection:
         return live
 
     def _key(self, params: Params) -> IsolationKey:
-        return IsolationKey(params[0], params[1], params[2], self._day)
+        return IsolationKey(params[0], params[1], params[2], self._day, stopped=self.stopped)
 
     async def _reload(self) -> None:
         # Changes that arrive during the load are applied after it: applying twice is harmless.
@@ -209,6 +233,8 @@ class LiveProjection:
                 rows.help,
                 rows.enrolments,
                 rows.tools,
+                rows.sessions,
+                rows.attendance,
             )
         finally:
             self._loading = False
@@ -243,8 +269,11 @@ class LiveProjection:
         g = self._graph
         assert g is not None
         touched: set[str] = set()
+        programme = False
         for change in batch:
-            if change.kind is ChangeKind.RELOAD or (
+            if change.kind in PROGRAMME:
+                programme = True
+            elif change.kind is ChangeKind.RELOAD or (
                 not change.members and change.kind not in UNPROJECTED
             ):
                 await self._reload()
@@ -254,9 +283,10 @@ class LiveProjection:
         if len(touched) > MAX_PATCH_MEMBERS:
             await self._reload()
             return
-        if touched:
+        if touched or programme:
+            sessions = await held_sessions(self.store) if programme else None
             rows = await self._rows(g, touched)
-            if not await self._patch(g, touched, rows):
+            if not await self._patch(g, touched, rows, sessions):
                 await self._reload()
                 return
         self.applied += 1
@@ -272,12 +302,14 @@ class LiveProjection:
             rows = await rows_of_members(self.store, sorted(touched))
         return rows
 
-    async def _patch(self, g: Projection, touched: set[str], rows: MemberRows) -> bool:
+    async def _patch(
+        self, g: Projection, touched: set[str], rows: MemberRows, sessions: SessionRows | None
+    ) -> bool:
         """Patch the rows in, with the live reports and summary; False if that failed."""
         changed: dict[IsolationKey, list[IsolationChange]] = {}
         async with self._guard.patching():
             try:
-                self._patch_now(g, touched, rows, changed)
+                self._patch_now(g, touched, rows, sessions, changed)
             except Exception:
                 log.exception("a change could not be patched in: reloading the projection")
                 return False
@@ -292,10 +324,14 @@ class LiveProjection:
         g: Projection,
         touched: set[str],
         rows: MemberRows,
+        sessions: SessionRows | None,
         changed: dict[IsolationKey, list[IsolationChange]],
     ) -> None:
         """The patch itself, with no await: nothing sees a half-patched projection."""
-        seeds = touched | neighbours(g, touched)
+        # Sessions first: the members' own rows then find the sessions they came to. Attendance
+        # joins no members to each other, so the small components found below are unchanged.
+        came = patch_sessions(g, sessions) if sessions is not None else set()
+        seeds = touched | came | neighbours(g, touched)
         seeds.update(row[2] for row in rows.ties)
         seeds.update(row[1] for row in rows.ties)
         seeds.update(end for row in rows.help for end in row[1:3])
@@ -303,10 +339,17 @@ class LiveProjection:
         small = [live.before(g, seeds) for live in reports]
         parts = self._summary.before(g, seeds) if self._summary else None
         patch_projection(
-            g, touched, rows.members, rows.ties, rows.help, rows.enrolments, rows.tools
+            g,
+            touched,
+            rows.members,
+            rows.ties,
+            rows.help,
+            rows.enrolments,
+            rows.tools,
+            rows.attendance,
         )
         for live, near in zip(reports, small, strict=True):
-            changed[live.key] = live.after(g, seeds, near)
+            changed[live.key] = live.after(g, seeds, near, sessions=sessions is not None)
         if self._summary and parts is not None:
             self._summary.after(g, parts)
 

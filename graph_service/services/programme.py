@@ -8,11 +8,12 @@ from graph_service.auth import Principal, Role
 from graph_service.domain import ErrorCode, MemberStatus, Outcome, Page, UserError
 from graph_service.domain_programme import NewSession, ProgrammeSession, Schedule
 from graph_service.errors import PermissionDenied
+from graph_service.events import ChangeKind, change
 from graph_service.ids import new_id
 from graph_service.services import access
 from graph_service.services.audit import AuditService, actor_id
 from graph_service.services.validation import clean_name, invalid, now_iso
-from graph_service.store import Store
+from graph_service.store import Store, changes
 from graph_service.store import attendance as store_attendance
 from graph_service.store import members as store_members
 from graph_service.store import programme as store_programme
@@ -56,7 +57,9 @@ class ProgrammeService:
         clean, error = clean_name(name, "name")
         if error:
             return Outcome(errors=[error])
-        return Outcome(await store_programme.ensure_kind(self.store, clean))
+        added = await store_programme.ensure_kind(self.store, clean)
+        await changes.record(self.store, change(ChangeKind.SESSION_KIND_ADDED))
+        return Outcome(added)
 
     async def seed(self) -> list[str]:
         """Put the default kinds on the list."""
@@ -85,6 +88,7 @@ class ProgrammeService:
             by=actor_id(principal),
         )
         await self.audit.record(principal, "session.create", row.id)
+        await changes.record(self.store, change(ChangeKind.SESSIONS_ADDED))
         return Outcome((await store_programme.sessions_by_ids(self.store, [row.id]))[row.id])
 
     async def schedule(
@@ -148,6 +152,7 @@ class ProgrammeService:
             },
         )
         await self.audit.record(principal, "schedule.create", schedule_id)
+        await changes.record(self.store, change(ChangeKind.SESSIONS_ADDED))
         made = await store_programme.sessions_by_ids(self.store, [row.id for row in rows])
         return Outcome([made[row.id] for row in rows])
 
@@ -162,6 +167,7 @@ class ProgrammeService:
         if not await store_programme.cancel_session(self.store, session_id, now_iso()):
             return Outcome(errors=[invalid("id", "this session has a register: it took place")])
         await self.audit.record(principal, "session.cancel", session_id)
+        await changes.record(self.store, change(ChangeKind.SESSION_CANCELLED))
         return Outcome(
             (await store_programme.sessions_by_ids(self.store, [session_id]))[session_id]
         )

@@ -28,6 +28,14 @@ RETURN collect([m.id, k.id, e.status, e.enrolledOn, e.completedOn]) AS rows
 
 TOOLS = "MATCH (m:Member)-[:PRACTISES]->(t:WellnessTool) RETURN collect([m.id, t.name]) AS rows"
 
+# The sessions that took place (a register taken, not cancelled) and who came to each: the
+# whole programme is small (a few hundred sessions a year), so a change to it re-reads this.
+SESSIONS = """
+MATCH (p:ProgrammeSession)
+WHERE p.registerTakenAt IS NOT NULL AND p.cancelled = false
+RETURN collect([p.id, p.on, p.kind, [(p)<-[:ATTENDED]-(m:Member) | m.id]]) AS rows
+"""
+
 # A member, their ties both ways, help both ways, enrolments and tools: one statement for any
 # number of members (pattern comprehensions, so no row multiplies another). Every pattern
 # starts from the member: the embedded engine walks from the left-hand node, and a pattern
@@ -42,7 +50,8 @@ RETURN collect([m.id, m.status, m.memberSince,
   [(m)-[h:HELPED]->(b) | [h.id, b.id, h.confirmed, h.on]],
   [(m)<-[h:HELPED]-(a) | [h.id, a.id, h.confirmed, h.on]],
   [(m)-[e:ENROLLED_IN]->(k) | [k.id, e.status, e.enrolledOn, e.completedOn]],
-  [(m)-[:PRACTISES]->(w) | w.name]]) AS rows
+  [(m)-[:PRACTISES]->(w) | w.name],
+  [(m)-[:ATTENDED]->(p) | p.id]]) AS rows
 """
 
 NAMES = """
@@ -65,6 +74,8 @@ class GraphRows:
     help: list[tuple[str, str, bool, str]]
     enrolments: list[tuple[str, str, str, str, str | None]]
     tools: list[tuple[str, str]]
+    sessions: list[tuple[str, str, str]]  # (id, on, kind) of the sessions held
+    attendance: list[tuple[str, str]]  # (member, session)
 
 
 @dataclass(frozen=True)
@@ -77,6 +88,12 @@ class MemberRows:
     help: list[tuple[str, str, str, bool, str]]  # (id, giver, receiver, confirmed, on)
     enrolments: list[tuple[str, str, str, str, str | None]]
     tools: list[tuple[str, str]]
+    # (member, session) of every session they came to, held or not: the projection keeps
+    # those it holds (held ones) and leaves the rest.
+    attendance: list[tuple[str, str]]
+
+
+SessionRows = list[tuple[str, str, str, list[str]]]  # (id, on, kind, who came)
 
 
 async def _tuples(tx: Tx, query: LiteralString) -> list[Any]:
@@ -92,18 +109,19 @@ async def _read(store: Store, query: LiteralString) -> list[Any]:
 
 
 async def load_rows(store: Store) -> GraphRows:
-    """Read the whole graph in five statements, run side by side.
+    """Read the whole graph in six statements, run side by side.
 
     Separate transactions are not one snapshot: a row naming a node written in between is
     skipped by the projection builder, and the write bumps the version so the next report
     reloads anyway. Side by side they take about a quarter less time on two cores.
     """
-    members, ties, help_rows, enrolments, tools = await asyncio.gather(
+    members, ties, help_rows, enrolments, tools, sessions = await asyncio.gather(
         _read(store, MEMBERS),
         _read(store, TIES),
         _read(store, HELP),
         _read(store, ENROLMENTS),
         _read(store, TOOLS),
+        _read(store, SESSIONS),
     )
     # The relation tells the kind (ORGANISATION is for organisations and only them), which
     # saves a query with a label test per supporter.
@@ -120,7 +138,14 @@ async def load_rows(store: Store) -> GraphRows:
         help=[(a, b, bool(c), on) for a, b, c, on in help_rows],
         enrolments=enrolments,
         tools=tools,
+        sessions=[(session, on, kind) for session, on, kind, _ in sessions],
+        attendance=[(member, row[0]) for row in sessions for member in row[3]],
     )
+
+
+async def held_sessions(store: Store) -> SessionRows:
+    """Every session held, with who came: to patch the projection after a programme change."""
+    return await _read(store, SESSIONS)
 
 
 async def rows_of_members(store: Store, ids: list[str]) -> MemberRows:
@@ -133,7 +158,8 @@ async def rows_of_members(store: Store, ids: list[str]) -> MemberRows:
     help_rows: dict[str, tuple[str, str, str, bool, str]] = {}
     enrolments: list[tuple[str, str, str, str, str | None]] = []
     tools: list[tuple[str, str]] = []
-    for member, status, since, out, into, gave, got, enrolled, practised in rows:
+    attendance: list[tuple[str, str]] = []
+    for member, status, since, out, into, gave, got, enrolled, practised, came in rows:
         members.append((member, status, since))
         for tie, supporter, relation, tie_status, is_member in out:
             ties[tie] = (tie, member, supporter, relation, tie_status, bool(is_member))
@@ -145,7 +171,10 @@ async def rows_of_members(store: Store, ids: list[str]) -> MemberRows:
             help_rows[help_id] = (help_id, giver, member, bool(confirmed), on)
         enrolments.extend((member, *row) for row in enrolled)
         tools.extend((member, name) for name in practised)
-    return MemberRows(members, list(ties.values()), list(help_rows.values()), enrolments, tools)
+        attendance.extend((member, session) for session in came)
+    return MemberRows(
+        members, list(ties.values()), list(help_rows.values()), enrolments, tools, attendance
+    )
 
 
 async def names_of(store: Store, ids: list[str]) -> dict[str, str]:

@@ -11,7 +11,8 @@ REASONS: Final = {
     "ONLY_PENDING": "Only invitations still waiting for an answer",
     "GIVES_NOT_RECEIVES": "Supports others but has no support back",
     "SMALL_COMPONENT": "Connected only to a small, separate group",
-    "NO_RECENT_ACTIVITY": "No help or courses in the last 90 days",
+    "STOPPED_ATTENDING": "Came to sessions, then stopped coming",
+    "NO_RECENT_ACTIVITY": "No help, courses or sessions in the last 90 days",
 }
 
 RELATIONS: Final = {
