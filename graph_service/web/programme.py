@@ -14,14 +14,29 @@ from graph_service.auth import Role
 from graph_service.domain import MemberStatus
 from graph_service.domain_programme import Person
 from graph_service.errors import InvalidInput
+from graph_service.services.programme import MAX_SCHEDULED
 from graph_service.services.validation import today
 from graph_service.web.me_forms import sentence
+from graph_service.web.programme_reading import in_reach
 from graph_service.web.session import Visit, page
 from graph_service.web.templating import problem, render
 
 WINDOW: Final = timedelta(weeks=2)
 PER_PAGE: Final = 100
 FIND_LIMIT: Final = 10
+# What a session's page says after a form worked (the register's own words are in its page).
+DONE: Final = {
+    "added": "The session has been added to the programme.",
+    "cancelled": "The session has been cancelled. It stays on the programme, marked cancelled.",
+}
+
+
+def _scheduled(request: Request) -> int:
+    """How many sessions the schedule just added made (0 when the page is not after one)."""
+    made = request.query_params.get("made", "")
+    if request.query_params.get("done") != "scheduled" or not made.isdigit() or len(made) > 3:
+        return 0
+    return int(made) if 0 < int(made) <= MAX_SCHEDULED else 0
 
 
 def _start(request: Request) -> date:
@@ -29,9 +44,12 @@ def _start(request: Request) -> date:
     if not value:
         return today() - WINDOW
     try:
-        return date.fromisoformat(value)
+        start = date.fromisoformat(value)
     except ValueError:
         raise InvalidInput("from must be a date written YYYY-MM-DD") from None
+    if not in_reach(start):
+        raise InvalidInput("from must be a date within ten years of today")
+    return start
 
 
 @page(Role.COORDINATOR, Role.MEMBER)
@@ -55,6 +73,7 @@ async def sessions(request: Request, visit: Visit) -> Response:
             "later": (start + 2 * WINDOW).isoformat(),
             "today": today(),
             "coordinator": visit.principal.role is Role.COORDINATOR,
+            "scheduled": _scheduled(request),
         },
     )
 
@@ -84,7 +103,7 @@ async def _register_page(
         extra = [Person(m.id, m.display_name) for m in page_.items if m.id not in people]
     here = {p.id for p in found.present} if ticked is None else ticked
     listed = sorted(people.values(), key=lambda p: (p.name.casefold(), p.id)) + extra
-    done = request.query_params.get("done") == "saved"
+    done = request.query_params.get("done", "")
     return render(
         request,
         "register.html",
@@ -97,7 +116,11 @@ async def _register_page(
             "searched": bool(find),
             "coordinator": coordinator,
             "open": not found.session.cancelled and found.session.on <= today(),
-            "done": done,
+            "saved": done == "saved",
+            "said": DONE.get(done),
+            "cancellable": coordinator
+            and not found.session.cancelled
+            and not found.session.attended,
             "error": error,
         },
         status_code,
