@@ -9,7 +9,7 @@ So that the trends and the programme's pages have something to show on `make run
   coordinator; sessions between Christmas Eve and New Year's Day were cancelled.
 - about a third of the active members come, to one or two kinds of session, some from part way
   through the year; about a quarter of those (and every paused member who came) stop coming
-  one to four months before today: the pattern a `STOPPED_ATTENDING` reason looks for.
+  four to twelve weeks before today: the pattern a `STOPPED_ATTENDING` reason looks for.
 
 The same seed and day give the same year.
 """
@@ -177,9 +177,7 @@ def _attendance(
         )
         stops = statuses[member] == "PAUSED" or rng.random() < STOPPING
         stop = (
-            _between(rng, today - timedelta(days=120), today - timedelta(days=35))
-            if stops
-            else None
+            _between(rng, today - timedelta(days=84), today - timedelta(days=28)) if stops else None
         )
         for session in held:
             on = date.fromisoformat(session["on"])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from graph_service.auth import Principal, Role
+from graph_service.services import Services
 from graph_service.store import Store
 from graph_service.store.admin import wipe
 from loaders.demo import load_demo
@@ -64,3 +66,12 @@ async def test_the_same_seed_gives_the_same_year(store: Store) -> None:
     await wipe(store)
     await load_demo(store, members=60, seed=4)
     assert await store.read(ATTENDANCE) == first
+
+
+async def test_the_demo_flags_members_who_stopped_coming(store: Store) -> None:
+    # The network `make run` shows, judged with the default settings.
+    await load_demo(store, members=350, seed=2026)
+    boss = Principal(Role.COORDINATOR, subject="coordinator:demo")
+    report = await Services.build(store).analyses.isolation(boss)
+    stopped = [entry for entry in report if "STOPPED_ATTENDING" in entry.reasons]
+    assert 3 <= len(stopped) <= 30
