@@ -118,6 +118,7 @@ async def test_a_coordinator_adds_then_cancels_a_session_on_a_phone(
     await expect(page.get_by_label("Date")).to_have_attribute("aria-invalid", "true")
     await axe_check(page)
     await _fits_the_screen(page)
+    await page.get_by_label("Kind of session", exact=True).select_option("WRAP class")
     await page.get_by_label("Date").fill((NEXT_MONDAY + timedelta(days=1)).isoformat())
     await page.get_by_label("Start time").fill("10:30")
     await page.get_by_label("Venue").fill("Bootle Library")

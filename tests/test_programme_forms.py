@@ -101,7 +101,8 @@ async def test_a_coordinator_adds_a_session_with_a_member_who_leads_it(
     assert 'href="/programme/new">Add a session' in programme.text
     assert 'href="/programme/schedule">Add a weekly schedule' in programme.text
     form = await boss.get("/programme/new")
-    assert form.status_code == 200 and '<option value="Peer group"' in form.text
+    assert form.status_code == 200 and '<option value="Peer group" >' in form.text
+    assert '<option value="">Choose a kind</option>' in form.text
     # Finding saves nothing and keeps what was typed.
     found = await _post(boss, "/programme/new", {**SESSION, "find": "liam", "action": "find"})
     assert found.status_code == 200 and "Found for “liam”" in found.text
@@ -153,7 +154,10 @@ async def test_what_cannot_be_read_is_said_next_to_its_field_and_the_values_stay
     assert '<option value="WRAP class" selected>' in unread.text
     impossible = await _post(boss, "/programme/new", {**SESSION, "on": "2026-02-30"})
     assert _error(impossible, "session", "on").startswith("Give the date as year-month-day")
-    blank = await _post(boss, "/programme/new", {**SESSION, "on": "", "start": "", "minutes": ""})
+    blank = await _post(
+        boss, "/programme/new", {**SESSION, "kind": "", "on": "", "start": "", "minutes": ""}
+    )
+    assert _error(blank, "session", "kind") == "Choose the kind of session."
     assert _error(blank, "session", "on") == "Give the date."
     assert _error(blank, "session", "start") == "Give the start time."
     assert _error(blank, "session", "minutes") == "Give the length in minutes."
@@ -185,7 +189,7 @@ async def test_a_weekly_schedule_makes_its_sessions(services: Services, sign_in:
     boss = await sign_in()
     form = await boss.get("/programme/schedule")
     assert form.status_code == 200 and 'name="weekdays" value="THURSDAY"' in form.text
-    schedule = {
+    schedule: dict[str, str | list[str]] = {
         **SESSION,
         "from": NEXT_MONDAY.isoformat(),
         "to": (NEXT_MONDAY + timedelta(days=13)).isoformat(),

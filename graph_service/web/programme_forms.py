@@ -110,13 +110,14 @@ async def new_session(request: Request, visit: Visit) -> Response:
     if finding:
         return await _looked_up(request, visit, "session", filled)
     read = Reader(filled)
-    on, start, minutes = read.day("on", "the date"), read.clock(), read.minutes()
+    kind, on = read.kind(), read.day("on", "the date")
+    start, minutes = read.clock(), read.minutes()
     if read.errors:
         return await show(
             request, visit, "session", filled, failed="session", errors=read.errors, status_code=400
         )
     new = NewSession(
-        filled.values["kind"],
+        kind,
         on,
         start,
         minutes,
@@ -142,7 +143,7 @@ async def new_schedule(request: Request, visit: Visit) -> Response:
     if finding:
         return await _looked_up(request, visit, "schedule", filled)
     read = Reader(filled)
-    weekdays = read.weekdays(filled.weekdays)
+    kind, weekdays = read.kind(), read.weekdays(filled.weekdays)
     first, last = read.day("from", "the first day"), read.day("to", "the last day")
     start, minutes = read.clock(), read.minutes()
     if read.errors:
@@ -156,7 +157,7 @@ async def new_schedule(request: Request, visit: Visit) -> Response:
             status_code=400,
         )
     schedule = Schedule(
-        filled.values["kind"],
+        kind,
         weekdays,
         start,
         first,

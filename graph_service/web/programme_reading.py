@@ -97,6 +97,12 @@ class Reader:
         self.values = filled.values
         self.errors: dict[str, str] = {}
 
+    def kind(self) -> str:
+        """The kind of session chosen (whether it is on the list is the service's to say)."""
+        if not self.values["kind"]:
+            self.errors["kind"] = "Choose the kind of session."
+        return self.values["kind"]
+
     def day(self, name: str, what: str) -> date:
         """A date written year-month-day (as date boxes send it), within ten years of today."""
         value = self.values[name]
