@@ -296,7 +296,7 @@ LN3, LN5 = math.log(3), math.log(5)
 
 
 def test_suggestions_ranked_by_documented_score() -> None:
-    found = supporter_suggestions(suggestion_network().build(), "seeker")
+    found = supporter_suggestions(suggestion_network().build(), "seeker", today=TODAY)
     assert [(s.member_id, s.shared_courses, s.shared_tools) for s in found] == [
         ("fof", (), ("walking",)),
         ("g2", ("sc-guitar",), ("music",)),
@@ -335,14 +335,14 @@ def test_suggestions_ranked_by_documented_score() -> None:
     ],
 )
 def test_suggestion_candidates(member: str, offered: bool, options: dict[str, int]) -> None:
-    found = supporter_suggestions(suggestion_network().build(), "seeker", **options)
+    found = supporter_suggestions(suggestion_network().build(), "seeker", today=TODAY, **options)
     assert any(s.member_id == member for s in found) is offered
 
 
 def test_suggestions_for_unknown_or_non_member_ids_are_empty() -> None:
     g = suggestion_network().build()
-    assert supporter_suggestions(g, "nobody") == []
-    assert supporter_suggestions(g, "fam") == []
+    assert supporter_suggestions(g, "nobody", today=TODAY) == []
+    assert supporter_suggestions(g, "fam", today=TODAY) == []
 
 
 # --- synthetic generator ------------------------------------------------------------------

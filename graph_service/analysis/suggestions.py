@@ -2,20 +2,28 @@
 
 A candidate is an ACTIVE member, other than the member, who
 
-- shares at least one course (an enrolment of any status but WITHDRAWN, on both sides) or
-  wellness tool with the member,
+- shares at least one course (an enrolment of any status but WITHDRAWN, on both sides),
+  wellness tool or recent programme session (both came to it) with the member,
 - is supporting fewer than ``max_supporting`` members (ACTIVE or INVITED ties pointing at them),
 - and is not tied to the member already (no INVITED or ACTIVE tie in either direction).
 
 Score = Adamic-Adar over what they share + proximity bonus:
 
-    score = sum(1 / ln(deg(z)) for each shared course or tool z) + (0.5 if friend of a friend)
+    score = sum(1 / ln(deg(z)) for each shared course or tool z)
+          + sum(1 / ln(size(s)) for each recent session s both came to)
+          + (0.5 if friend of a friend)
 
 where deg(z) is the number of members (of any status) enrolled on (not withdrawn from) or
-practising z: a rare shared interest says more than a popular one. Any shared z has deg(z) >= 2
-(both of them are on it), so ln(deg(z)) > 0. The bonus applies when some ACTIVE member is joined
-by an ACTIVE tie (either direction) to both: distance 2 in the member network, as distance 1 is
-excluded.
+practising z, and size(s) the number of members (of any status) on s's register: a rare shared
+interest, or a small group, says more than a popular one. Each session counts on its own, so a
+small group shared twice a week for months outweighs a large one shared once. Any shared z or s
+has at least 2 members (both of them), so the log is positive. The bonus applies when some
+ACTIVE member is joined by an ACTIVE tie (either direction) to both: distance 2 in the member
+network, as distance 1 is excluded.
+
+A session is recent when it was held at most ``session_days`` (default 365) days before
+``today``, and not after it: having been in the same room two years ago says little about who
+could support the member now. Older sessions neither score nor make a candidate.
 
 Ranked by score (highest first), then member id; at most ``first`` are returned. An id that is
 not a member gives no suggestions.
@@ -24,8 +32,10 @@ not a member gives no suggestions.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any, Final
 
 from graph_service.analysis.projection import (
@@ -35,7 +45,9 @@ from graph_service.analysis.projection import (
     MEMBER,
     OPEN_TIE_STATUSES,
     PRACTISES,
+    SESSION,
     SUPPORTED_BY,
+    TOOL,
     WITHDRAWN,
     NodeId,
     Projection,
@@ -43,6 +55,7 @@ from graph_service.analysis.projection import (
 )
 
 PROXIMITY_BONUS: Final = 0.5
+SESSION_DAYS: Final = 365  # how far back a session shared still counts
 
 
 @dataclass(frozen=True)
@@ -53,6 +66,8 @@ class Suggestion:
     score: float
     shared_courses: tuple[str, ...]
     shared_tools: tuple[str, ...]
+    shared_sessions: int  # recent sessions both came to
+    shared_session_kinds: tuple[str, ...]  # their kinds, the most shared first
 
 
 def _takes_part(data: Mapping[str, Any]) -> bool:
@@ -79,6 +94,17 @@ def _participants(g: Projection, interest: NodeId) -> set[str]:
         for u, _, data in g.in_edges(interest, data=True)
         if isinstance(u, str) and _takes_part(data)
     }
+
+
+def _recent_sessions(g: Projection, member: str, since: date, today: date) -> list[NodeId]:
+    """The sessions the member came to between two days (both included)."""
+    nodes = g.nodes
+    # Only ATTENDED edges lead to a session node, so the successors say it without edge data.
+    return sorted(
+        v
+        for v in g.succ[member]
+        if isinstance(v, tuple) and v[0] == SESSION and since <= nodes[v]["on"] <= today
+    )
 
 
 def _is_active_member(g: Projection, node: NodeId) -> bool:
@@ -116,23 +142,40 @@ def _supporting(g: Projection, member: str) -> int:
     )
 
 
-def _score(
-    interests: list[tuple[str, str]], weight: dict[tuple[str, str], float], near: bool
-) -> float:
-    """The documented score: Adamic-Adar over shared interests, plus the proximity bonus."""
-    score = sum(weight[z] for z in interests)  # interests come sorted: the same sum every time
+def _score(shared: list[NodeId], weight: dict[NodeId, float], near: bool) -> float:
+    """The documented score: Adamic-Adar over what is shared, plus the proximity bonus."""
+    score = sum(weight[z] for z in shared)  # shared comes in one order: the same sum every time
     return score + PROXIMITY_BONUS if near else score
+
+
+def _suggestion(g: Projection, other: str, score: float, shared: list[NodeId]) -> Suggestion:
+    """The suggestion of a candidate, with what they share spelt out."""
+    kinds = Counter(g.nodes[z]["session_kind"] for z in shared if z[0] == SESSION)
+    return Suggestion(
+        other,
+        score,
+        tuple(z[1] for z in shared if z[0] == COURSE),
+        tuple(z[1] for z in shared if z[0] == TOOL),
+        kinds.total(),
+        tuple(kind for kind, _ in sorted(kinds.items(), key=lambda item: (-item[1], item[0]))),
+    )
 
 
 @cyclic_gc_paused()
 def supporter_suggestions(
-    g: Projection, member_id: str, *, first: int = 5, max_supporting: int = 4
+    g: Projection,
+    member_id: str,
+    *,
+    today: date,
+    first: int = 5,
+    max_supporting: int = 4,
+    session_days: int = SESSION_DAYS,
 ) -> list[Suggestion]:
-    """Peers who share a course or tool with the member and have room to support them."""
+    """Peers who share a course, tool or recent session with the member and have room."""
     if member_id not in g or g.nodes[member_id]["kind"] != MEMBER:
         return []
-    shared: dict[str, list[tuple[str, str]]] = {}
-    weight: dict[tuple[str, str], float] = {}
+    shared: dict[str, list[NodeId]] = {}
+    weight: dict[NodeId, float] = {}
     for interest in _interests(g, member_id):
         on_it = _participants(g, interest)
         on_it.discard(member_id)
@@ -142,6 +185,15 @@ def supporter_suggestions(
         weight[interest] = 1.0 / math.log(len(on_it) + 1)
         for other in on_it:
             shared.setdefault(other, []).append(interest)
+    since = today - timedelta(days=session_days)
+    for session in _recent_sessions(g, member_id, since, today):
+        came = g.pred[session]  # the register: every predecessor is a member who came
+        if len(came) < 2:
+            continue
+        weight[session] = 1.0 / math.log(len(came))
+        for peer in came:
+            if peer != member_id and isinstance(peer, str):
+                shared.setdefault(peer, []).append(session)
 
     near = _neighbours(g, member_id)
     friends_of_friends = {f for n in near for f in _neighbours(g, n)} - near - {member_id}
@@ -162,13 +214,5 @@ def supporter_suggestions(
             or _open_ties(g, other, member_id)
         ):
             continue
-        interests = shared[other]
-        found.append(
-            Suggestion(
-                other,
-                -negative_score,
-                tuple(name for kind, name in interests if kind == COURSE),
-                tuple(name for kind, name in interests if kind != COURSE),
-            )
-        )
+        found.append(_suggestion(g, other, -negative_score, shared[other]))
     return found

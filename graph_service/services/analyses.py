@@ -170,7 +170,7 @@ class AnalysisService:
         _within(first, 1, 50, "first")
         g = await self.projection()
         await self.audit.record_reads([(principal, "circle.suggestions", member_id)])
-        return supporter_suggestions(g, member_id, first=first)
+        return supporter_suggestions(g, member_id, first=first, today=today())
 
     async def network_map(self, principal: Principal) -> NetworkMap | int:
         """The network laid out for drawing (kept as long as its projection), or, for a
