@@ -167,8 +167,6 @@ class AnalysisQuery:
     ) -> list[SupporterSuggestion]:
         services, wanted = info.context.services, internal_id(member_id, "Member", "memberId")
         found = await services.analyses.suggestions(info.context.principal, wanted, first=first)
-        # Nobody the member keeps out of a crisis is ever suggested to them.
-        allowed = set(await services.crisis.suggestable(wanted, [s.member_id for s in found]))
         return [
             SupporterSuggestion(
                 member=MemberType.ref(s.member_id),
@@ -177,5 +175,4 @@ class AnalysisQuery:
                 shared_tools=list(s.shared_tools),
             )
             for s in found
-            if s.member_id in allowed
         ]

@@ -31,6 +31,7 @@ from graph_service.domain import MemberStatus
 from graph_service.errors import InvalidInput
 from graph_service.services import access
 from graph_service.services.audit import AuditService
+from graph_service.services.crisis import MAX_NOT_INVOLVED, suggestable
 from graph_service.services.live_projection import LiveProjection
 from graph_service.services.validation import today
 from graph_service.store import Store
@@ -165,12 +166,22 @@ class AnalysisService:
     async def suggestions(
         self, principal: Principal, member_id: str, *, first: int = 5
     ) -> list[Suggestion]:
-        """Peers who could be invited into a member's circle, with why."""
+        """Peers who could be invited into a member's circle, with why (never a kept-out name)."""
         access.require_coordinator(principal)
         _within(first, 1, 50, "first")
-        g = await self.projection()
         await self.audit.record_reads([(principal, "circle.suggestions", member_id)])
-        return supporter_suggestions(g, member_id, first=first, today=today())
+        # Nobody the member's crisis plan keeps out is ever suggested to them. Names are not in
+        # the projection, so ask for enough to spare the kept-out ones (a name is usually one
+        # member), and for more only when that was not enough and more are to be had.
+        wanted, day = first + MAX_NOT_INVOLVED, today()
+        while True:
+            g = await self.projection()
+            found = supporter_suggestions(g, member_id, first=wanted, today=day)
+            allowed = set(await suggestable(self.store, member_id, [s.member_id for s in found]))
+            kept = [s for s in found if s.member_id in allowed]
+            if len(kept) >= first or len(found) < wanted:
+                return kept[:first]
+            wanted *= 2
 
     async def network_map(self, principal: Principal) -> NetworkMap | int:
         """The network laid out for drawing (kept as long as its projection), or, for a

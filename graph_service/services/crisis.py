@@ -91,10 +91,6 @@ class CrisisPlanService:
             principal, (await store_crisis.plans(self.store, [member_id]))[member_id]
         )
 
-    async def suggestable(self, member_id: str, candidates: list[str]) -> list[str]:
-        """The candidate supporters (member ids) the member does not keep out, in order."""
-        return await suggestable(self.store, member_id, candidates)
-
     async def plans_of(self, member_ids: list[str]) -> dict[str, CrisisPlan]:
         """Plans by member, for loaders whose caller has been checked already."""
         return await store_crisis.plans(self.store, member_ids)

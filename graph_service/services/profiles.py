@@ -86,9 +86,6 @@ async def member_profile(
     report = await services.analyses.isolation(principal, statuses=frozenset(MemberStatus))
     flagged = next((entry for entry in report if entry.member_id == member_id), None)
     found = await services.analyses.suggestions(principal, member_id, first=SUGGESTIONS)
-    # Nobody the member keeps out of a crisis is ever suggested to them.
-    allowed = set(await services.crisis.suggestable(member_id, [s.member_id for s in found]))
-    found = [s for s in found if s.member_id in allowed]
     return replace(
         profile,
         reasons=flagged.reasons if flagged else (),
