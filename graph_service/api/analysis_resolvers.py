@@ -70,10 +70,17 @@ class FragileCircle:
 class SupporterSuggestion:
     member: MemberType
     score: float = strawberry.field(
-        description="Adamic-Adar over shared courses and tools, +0.5 for a friend of a friend."
+        description="Adamic-Adar over shared courses, tools and sessions of the last year, "
+        "+0.5 for a friend of a friend."
     )
     shared_courses: list[strawberry.ID]
     shared_tools: list[str]
+    shared_sessions: int = strawberry.field(
+        description="How many programme sessions of the last year both came to."
+    )
+    shared_session_kinds: list[str] = strawberry.field(
+        description="The kinds of those sessions, the most shared first."
+    )
 
 
 def _global(kind: str, internal: str) -> strawberry.ID:
@@ -173,6 +180,8 @@ class AnalysisQuery:
                 score=s.score,
                 shared_courses=[_global("Course", c) for c in s.shared_courses],
                 shared_tools=list(s.shared_tools),
+                shared_sessions=s.shared_sessions,
+                shared_session_kinds=list(s.shared_session_kinds),
             )
             for s in found
         ]

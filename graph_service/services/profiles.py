@@ -32,6 +32,8 @@ class SuggestedPeer:
     score: float
     courses: tuple[str, ...]
     tools: tuple[str, ...]
+    sessions: int  # recent programme sessions both came to
+    session_kinds: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,8 @@ async def _peers(services: Services, found: list[Suggestion]) -> list[SuggestedP
             s.score,
             tuple(courses[c].title for c in s.shared_courses if c in courses),
             s.shared_tools,
+            s.shared_sessions,
+            s.shared_session_kinds,
         )
         for s in found
         if s.member_id in members
