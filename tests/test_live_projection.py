@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from graph_service.analysis import build_projection, isolation_report, network_summary
 from graph_service.analysis.live import IsolationKey
-from graph_service.analysis.projection import HELPED, Projection
+from graph_service.analysis.projection import HELPED, Projection, programme_of
 from graph_service.analysis.stopped import StoppedRule
 from graph_service.auth import Principal, Role
 from graph_service.domain import (
@@ -265,6 +265,7 @@ async def _sequence(server: GraphServer, steps: list[tuple[str, int, int, int]])
         )
         assert _nodes(live) == _nodes(full)
         assert _edges(live) == _edges(full)
+        assert programme_of(live) == programme_of(full)
         for key in KEYS:
             expected = isolation_report(
                 full,

@@ -11,12 +11,12 @@ from __future__ import annotations
 from datetime import date
 
 from graph_service.analysis.projection import (
-    ATTENDED,
     ENROLLED_IN,
     HELPED,
     MEMBER,
     Projection,
     cyclic_gc_paused,
+    programme_of,
 )
 
 
@@ -37,6 +37,7 @@ def last_activity(g: Projection) -> dict[str, date]:
         elif kind == ENROLLED_IN and isinstance(u, str) and g.nodes[u]["kind"] == MEMBER:
             _later(seen, u, data["enrolled_on"])
             _later(seen, u, data["completed_on"])
-        elif kind == ATTENDED and isinstance(u, str):
-            _later(seen, u, g.nodes[v]["on"])
+    programme = programme_of(g)
+    for member, sessions in programme.attended.items():
+        _later(seen, member, programme.sessions[sessions[-1]].on)  # oldest first: the last
     return seen

@@ -35,13 +35,12 @@ from graph_service.analysis.projection import (
     ACTIVE,
     INVITED,
     PAID_RELATIONS,
-    SESSION,
     SUPPORTED_BY,
     TOOL,
-    NodeId,
     Projection,
     cyclic_gc_paused,
     members_with_status,
+    programme_of,
 )
 from graph_service.analysis.stopped import STOPPED_DEFAULTS, HeldRuns, StoppedRule
 
@@ -86,7 +85,7 @@ class _Activity:
     received: set[str] = field(default_factory=set)  # received confirmed help
     recent: set[str] = field(default_factory=set)  # any activity inside the window
     links: list[tuple[str, str]] = field(default_factory=list)  # member network edges
-    attended: dict[str, set[NodeId]] = field(default_factory=dict)  # sessions came to
+    stopped: set[str] = field(default_factory=set)  # stopped coming to the programme
 
 
 def _scan(g: Projection, included: frozenset[str], since: date, today: date) -> _Activity:
@@ -94,7 +93,6 @@ def _scan(g: Projection, included: frozenset[str], since: date, today: date) -> 
     seen = _Activity()
     supports, received, recent, links = seen.supports, seen.received, seen.recent, seen.links
     tie, active_, invited_, paid, tool = SUPPORTED_BY, ACTIVE, INVITED, PAID_RELATIONS, TOOL
-    session, nodes = SESSION, g.nodes
     # One loop over networkx's own dicts, with locals for what it reads and counts, storing once
     # per member: at 100k members every extra pass or per-edge store costs a good part of a second.
     for u, neighbours in g.adjacency():
@@ -103,15 +101,8 @@ def _scan(g: Projection, included: frozenset[str], since: date, today: date) -> 
         active = invited = 0
         personal = gave = busy = False
         in_network = u in included
-        came: set[NodeId] | None = None
         for v, keyed in neighbours.items():
             if isinstance(v, tuple):
-                if v[0] == session:
-                    if came is None:
-                        came = set()
-                    came.add(v)
-                    busy = busy or since <= nodes[v]["on"] <= today
-                    continue
                 if busy or v[0] == tool:
                     continue  # practising says nothing here; one recent enrolment is enough
                 for data in keyed.values():
@@ -149,16 +140,26 @@ def _scan(g: Projection, included: frozenset[str], since: date, today: date) -> 
             seen.gave.add(u)
         if busy:
             recent.add(u)
-        if came is not None and in_network:
-            seen.attended[u] = came
     return seen
+
+
+def _programme(
+    g: Projection, seen: _Activity, included: frozenset[str], runs: HeldRuns, since: date
+) -> None:
+    """Add the programme's part: sessions attended as activity, and who stopped coming."""
+    programme, today = programme_of(g), runs.today
+    for member in programme.attended.keys() & included:
+        kinds, recent = programme.facts(member, since, today)
+        if recent:
+            seen.recent.add(member)
+        if runs.stopped(member, kinds):
+            seen.stopped.add(member)
 
 
 def _reasons(
     member: str,
     seen: _Activity,
     component: int,
-    runs: HeldRuns,
     *,
     min_supporters: int,
     component_size: int,
@@ -172,7 +173,7 @@ def _reasons(
         received=member in seen.received,
         recent=member in seen.recent,
         small=component < component_size,
-        stopped=member in seen.attended and runs.stopped(seen.attended[member]),
+        stopped=member in seen.stopped,
         min_supporters=min_supporters,
     )
 
@@ -223,16 +224,16 @@ def isolation_report(
 ) -> list[IsolatedMember]:
     """Members with at least one isolation reason, most reasons and fewest supporters first."""
     included = members_with_status(g, include_statuses)
-    seen = _scan(g, frozenset(included), today - timedelta(days=recent_days), today)
+    since = today - timedelta(days=recent_days)
+    seen = _scan(g, frozenset(included), since, today)
+    _programme(g, seen, frozenset(included), HeldRuns(programme_of(g), today, stopped), since)
     sizes = component_sizes(seen.links)
-    runs = HeldRuns(g, today, stopped)
     found: list[tuple[int, int, str, tuple[str, ...]]] = []
     for member in included:
         reasons = _reasons(
             member,
             seen,
             sizes.get(member, 1),
-            runs,
             min_supporters=min_supporters,
             component_size=component_size,
         )

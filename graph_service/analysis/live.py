@@ -23,11 +23,10 @@ from graph_service.analysis.projection import (
     ACTIVE,
     INVITED,
     PAID_RELATIONS,
-    SESSION,
     SUPPORTED_BY,
     TOOL,
-    NodeId,
     Projection,
+    programme_of,
 )
 from graph_service.analysis.stopped import STOPPED_DEFAULTS, HeldRuns, StoppedRule
 
@@ -73,14 +72,10 @@ def member_entry(
         return None
     since, today = key.today - timedelta(days=key.recent_days), key.today
     active = invited = 0
-    personal = gave = supports = received = recent = False
-    came: set[NodeId] = set()
+    personal = gave = supports = received = False
+    kinds, recent = programme_of(g).facts(member, since, today)
     for other, keyed in g.succ[member].items():
         if isinstance(other, tuple):
-            if other[0] == SESSION:
-                came.add(other)
-                recent = recent or since <= g.nodes[other]["on"] <= today
-                continue
             if other[0] == TOOL:
                 continue
             for e in keyed.values():
@@ -115,7 +110,7 @@ def member_entry(
         received=received,
         recent=recent,
         small=small,
-        stopped=bool(came) and runs.stopped(came),
+        stopped=bool(kinds) and runs.stopped(member, kinds),
         min_supporters=key.min_supporters,
     )
     return IsolatedMember(member, reasons, active) if reasons else None
@@ -189,7 +184,7 @@ class LiveIsolation:
             recent_days=key.recent_days,
             stopped=key.stopped,
         )
-        self.runs = HeldRuns(g, key.today, key.stopped)
+        self.runs = HeldRuns(programme_of(g), key.today, key.stopped)
         self.entries = {entry.member_id: entry for entry in report}
         self._order = [_place(entry) for entry in report]  # already in the report's order
         self._report: Report | None = None
@@ -213,7 +208,7 @@ class LiveIsolation:
         """
         key = self.key
         if sessions:
-            self.runs = HeldRuns(g, key.today, key.stopped)
+            self.runs = HeldRuns(programme_of(g), key.today, key.stopped)
         small = small_components(g, seeds, key.statuses, key.component_size)
         changes: list[IsolationChange] = []
         for member in sorted(seeds | before | small):

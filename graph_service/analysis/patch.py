@@ -17,7 +17,6 @@ from typing import TypeAlias
 
 from graph_service.analysis.projection import (
     ACTIVE,
-    ATTENDED,
     COURSE,
     ENROLLED_IN,
     HELPED,
@@ -25,16 +24,13 @@ from graph_service.analysis.projection import (
     ORGANISATION,
     PERSON,
     PRACTISES,
-    SESSION,
     SUPPORTED_BY,
     TOOL,
     Dates,
     NodeId,
     Projection,
-    add_session,
     course_node,
-    session_node,
-    session_nodes,
+    programme_of,
     tool_node,
 )
 
@@ -172,57 +168,22 @@ def patch_projection(
             g.add_node(tool, kind=TOOL)
         if not g.has_edge(member, tool):
             g.add_edge(member, tool, type=PRACTISES)
+    programme = programme_of(g)
+    came: dict[str, list[str]] = {}
     for member, session_id in attendance:
-        session = session_node(session_id)
-        # A session not held (or whose change has not arrived yet) is not in the projection.
-        if is_member(g, member) and session in g and not g.has_edge(member, session):
-            g.add_edge(member, session, type=ATTENDED)
+        came.setdefault(member, []).append(session_id)
+    for member in asked:
+        # Sessions not held (or whose change has not arrived yet) are left out.
+        if is_member(g, member):
+            programme.set_attended(member, came.get(member, ()))
+        else:
+            programme.drop_member(member)
     for orphan in around:
         # Not g.degree: a course's sums thousands of enrolments; emptiness is what matters.
-        # Sessions stay while they are held, whoever came (`patch_sessions` removes them).
-        if (
-            orphan in g
-            and not g.pred[orphan]
-            and not g.succ[orphan]
-            and g.nodes[orphan]["kind"] not in (MEMBER, SESSION)
-        ):
+        if orphan in g and not g.pred[orphan] and not g.succ[orphan] and not is_member(g, orphan):
             g.remove_node(orphan)
 
 
 def patch_sessions(g: Projection, held: Iterable[HeldSession]) -> set[str]:
-    """Make ``g``'s sessions and registers these; the members whose programme changed.
-
-    Those are the members added to or taken off a register, and everyone who came to a session
-    of a kind whose run of sessions changed (one held, cancelled or moved): who stopped
-    attending is judged on that run.
-    """
-    as_date = Dates()
-    known = session_nodes(g)
-    wanted = {session_node(row[0]): row for row in held}
-    kinds: set[str] = set()
-    touched: set[str] = set()
-    for node in [n for n in known if n not in wanted]:
-        kinds.add(g.nodes[node]["session_kind"])
-        touched.update(m for m in g.pred[node] if isinstance(m, str))
-        g.remove_node(node)
-        del known[node]
-    for node, (session_id, on, kind, came) in wanted.items():
-        day = as_date(on)
-        data = g.nodes.get(node)
-        if data is None or data["on"] != day or data["session_kind"] != kind:
-            if data is not None:
-                kinds.add(data["session_kind"])
-            kinds.add(kind)
-            add_session(g, session_id, day, kind)
-        before = {m for m in g.pred[node] if isinstance(m, str)}
-        after = {m for m in came if is_member(g, m)}
-        for member in before - after:
-            g.remove_edge(member, node)
-        for member in after - before:
-            g.add_edge(member, node, type=ATTENDED)
-        touched.update(before ^ after)
-    if kinds:
-        for node in known:
-            if g.nodes[node]["session_kind"] in kinds:
-                touched.update(m for m in g.pred[node] if isinstance(m, str))
-    return touched
+    """Make ``g``'s sessions held and registers these; the members whose programme changed."""
+    return programme_of(g).replace_sessions(held, lambda m: is_member(g, m), Dates())

@@ -1,19 +1,16 @@
 """The in-memory projection every analysis reads: one networkx MultiDiGraph built from plain rows.
 
-Nodes: members, people and organisations by their own ids; courses as ``("course", id)``,
-wellness tools as ``("tool", name)`` and programme sessions that were held (a register taken,
-not cancelled) as ``("session", id)``, so they cannot collide with those ids. Every node has a
-``kind``; members also have ``status`` and ``member_since`` (a ``date``), sessions ``on`` (a
-``date``) and ``session_kind``. Edges have a ``type``:
+Nodes: members, people and organisations by their own ids; courses as ``("course", id)`` and
+wellness tools as ``("tool", name)`` so they cannot collide with those ids. Every node has a
+``kind``; members also have ``status`` and ``member_since`` (a ``date``). Edges have a ``type``:
 
 - ``SUPPORTED_BY`` member -> supporter, keyed by the tie id: ``relation``, ``status``
 - ``HELPED`` giver -> receiver: ``confirmed`` (bool), ``on`` (date)
 - ``ENROLLED_IN`` member -> course: ``status``, ``enrolled_on``, ``completed_on`` (date or None)
 - ``PRACTISES`` member -> tool: nothing else
-- ``ATTENDED`` member -> session: nothing else
 
-``g.graph["sessions"]`` holds the session nodes (so the analyses need not scan every node to
-find the programme's few hundred).
+The programme's sessions held and who came to them are beside the graph, in
+``g.graph["programme"]`` (analysis.programme explains why they are not edges).
 
 The rows come from separate bulk queries, so a write between two of them can leave a row that
 names a member or supporter the other rows do not have: such rows are skipped, never guessed at.
@@ -31,6 +28,8 @@ from typing import Any, Final, TypeAlias
 
 import networkx as nx
 
+from graph_service.analysis.programme import PROGRAMME, Programme, build_programme
+
 NodeId: TypeAlias = str | tuple[str, str]
 Projection: TypeAlias = "nx.MultiDiGraph[NodeId]"
 
@@ -39,14 +38,11 @@ PERSON: Final = "person"
 ORGANISATION: Final = "organisation"
 COURSE: Final = "course"
 TOOL: Final = "tool"
-SESSION: Final = "session"
 
 SUPPORTED_BY: Final = "SUPPORTED_BY"
 HELPED: Final = "HELPED"
 ENROLLED_IN: Final = "ENROLLED_IN"
 PRACTISES: Final = "PRACTISES"
-ATTENDED: Final = "ATTENDED"
-SESSIONS: Final = "sessions"  # the key of the session nodes in ``g.graph``
 
 ACTIVE: Final = "ACTIVE"
 INVITED: Final = "INVITED"
@@ -88,23 +84,10 @@ def tool_node(name: str) -> tuple[str, str]:
     return (TOOL, name)
 
 
-def session_node(session_id: str) -> tuple[str, str]:
-    """The node id of a programme session."""
-    return (SESSION, session_id)
-
-
-def session_nodes(g: Projection) -> dict[NodeId, None]:
-    """The projection's session nodes (an ordered set, kept up to date by build and patch)."""
-    found: dict[NodeId, None] = g.graph.setdefault(SESSIONS, {})
+def programme_of(g: Projection) -> Programme:
+    """The programme held beside the projection (empty if it was built without one)."""
+    found: Programme = g.graph.setdefault(PROGRAMME, Programme())
     return found
-
-
-def add_session(g: Projection, session_id: str, on: date, kind: str) -> tuple[str, str]:
-    """Add (or update) a held session's node; its node id."""
-    node = session_node(sys.intern(session_id))
-    g.add_node(node, kind=SESSION, on=on, session_kind=sys.intern(kind))
-    session_nodes(g)[node] = None
-    return node
 
 
 @contextmanager
@@ -221,15 +204,11 @@ def build_projection(
         if not g.has_edge(member, tool):  # practising a tool is a fact, not a count
             g.add_edge(member, tool, type=PRACTISES)
 
-    held = {
-        session_id: add_session(g, session_id, as_date(on), kind)
-        for session_id, on, kind in sessions
-    }
-    session_nodes(g)  # there even when no session was held
-    for member_id, session_id in attendance:
-        member, session = members_by_id.get(member_id), held.get(session_id)
-        if member is not None and session is not None and not g.has_edge(member, session):
-            g.add_edge(member, session, type=ATTENDED)
+    g.graph[PROGRAMME] = build_programme(
+        ((session_id, as_date(on), kind) for session_id, on, kind in sessions),
+        attendance,
+        members_by_id.get,
+    )
     return g
 
 

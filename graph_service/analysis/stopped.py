@@ -10,11 +10,10 @@ on what there is, as long as it is longer than ``last``.
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
-from graph_service.analysis.projection import NodeId, Projection, session_nodes
+from graph_service.analysis.programme import Programme
 
 
 @dataclass(frozen=True)
@@ -29,21 +28,20 @@ class StoppedRule:
 class HeldRuns:
     """The held sessions up to a day, by kind, oldest first: what the rule reads."""
 
-    def __init__(self, g: Projection, today: date, rule: StoppedRule) -> None:
+    def __init__(self, programme: Programme, today: date, rule: StoppedRule) -> None:
         self.rule = rule
-        nodes = g.nodes
-        by_kind: dict[str, list[tuple[date, NodeId]]] = {}
-        for node in session_nodes(g):
-            data = nodes[node]
-            if data["on"] <= today:
-                by_kind.setdefault(data["session_kind"], []).append((data["on"], node))
+        self.programme = programme
+        self.today = today
+        by_kind: dict[str, list[tuple[date, str]]] = {}
+        for session, held in programme.sessions.items():
+            if held.on <= today:
+                by_kind.setdefault(held.kind, []).append((held.on, session))
         size = rule.first + rule.last
         # Only the tail of each kind's run can fall in a window, however many kinds are merged.
         self._tails = {kind: sorted(run)[-size:] for kind, run in by_kind.items()}
-        self._kinds = {node: kind for kind, run in by_kind.items() for _, node in run}
-        self._windows: dict[frozenset[str], tuple[NodeId, ...]] = {}
+        self._windows: dict[frozenset[str], tuple[str, ...]] = {}
 
-    def window(self, kinds: frozenset[str]) -> tuple[NodeId, ...]:
+    def window(self, kinds: frozenset[str]) -> tuple[str, ...]:
         """The last sessions of the run of these kinds, oldest first."""
         found = self._windows.get(kinds)
         if found is None:
@@ -52,17 +50,15 @@ class HeldRuns:
             found = self._windows[kinds] = tuple(node for _, node in merged[-size:])
         return found
 
-    def stopped(self, attended: Collection[NodeId]) -> bool:
-        """Whether a member who came to these sessions has stopped coming (the rule above)."""
-        kinds = frozenset(self._kinds[s] for s in attended if s in self._kinds)
-        if not kinds:
-            return False
+    def stopped(self, member: str, kinds: frozenset[str]) -> bool:
+        """Whether a member who came to sessions of these kinds has stopped (the rule above)."""
         window, last = self.window(kinds), self.rule.last
         if len(window) <= last:
             return False
-        if any(session in attended for session in window[-last:]):
+        came = self.programme.attendees
+        if any(member in came[session] for session in window[-last:]):
             return False
-        early = sum(1 for session in window[:-last] if session in attended)
+        early = sum(1 for session in window[:-last] if member in came[session])
         return early >= self.rule.at_least
 
 
