@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Final
 
+from graph_service.analysis.programme import Programme
 from graph_service.analysis.projection import (
     ACTIVE,
     COURSE,
@@ -45,16 +46,17 @@ from graph_service.analysis.projection import (
     MEMBER,
     OPEN_TIE_STATUSES,
     PRACTISES,
-    SESSION,
     SUPPORTED_BY,
     TOOL,
     WITHDRAWN,
     NodeId,
     Projection,
     cyclic_gc_paused,
+    programme_of,
 )
 
 PROXIMITY_BONUS: Final = 0.5
+SESSION: Final = "session"  # a shared session's key beside the course and tool nodes
 SESSION_DAYS: Final = 365  # how far back a session shared still counts
 
 
@@ -96,15 +98,10 @@ def _participants(g: Projection, interest: NodeId) -> set[str]:
     }
 
 
-def _recent_sessions(g: Projection, member: str, since: date, today: date) -> list[NodeId]:
-    """The sessions the member came to between two days (both included)."""
-    nodes = g.nodes
-    # Only ATTENDED edges lead to a session node, so the successors say it without edge data.
-    return sorted(
-        v
-        for v in g.succ[member]
-        if isinstance(v, tuple) and v[0] == SESSION and since <= nodes[v]["on"] <= today
-    )
+def _recent_sessions(programme: Programme, member: str, since: date, today: date) -> list[str]:
+    """The sessions the member came to between two days (both included), oldest first."""
+    held = programme.sessions
+    return [s for s in programme.attended.get(member, ()) if since <= held[s].on <= today]
 
 
 def _is_active_member(g: Projection, node: NodeId) -> bool:
@@ -150,7 +147,8 @@ def _score(shared: list[NodeId], weight: dict[NodeId, float], near: bool) -> flo
 
 def _suggestion(g: Projection, other: str, score: float, shared: list[NodeId]) -> Suggestion:
     """The suggestion of a candidate, with what they share spelt out."""
-    kinds = Counter(g.nodes[z]["session_kind"] for z in shared if z[0] == SESSION)
+    held = programme_of(g).sessions
+    kinds = Counter(held[z[1]].kind for z in shared if z[0] == SESSION)
     return Suggestion(
         other,
         score,
@@ -186,14 +184,16 @@ def supporter_suggestions(
         for other in on_it:
             shared.setdefault(other, []).append(interest)
     since = today - timedelta(days=session_days)
-    for session in _recent_sessions(g, member_id, since, today):
-        came = g.pred[session]  # the register: every predecessor is a member who came
+    programme = programme_of(g)
+    for session in _recent_sessions(programme, member_id, since, today):
+        came = programme.attendees[session]  # the register
         if len(came) < 2:
             continue
-        weight[session] = 1.0 / math.log(len(came))
+        key = (SESSION, session)
+        weight[key] = 1.0 / math.log(len(came))
         for peer in came:
-            if peer != member_id and isinstance(peer, str):
-                shared.setdefault(peer, []).append(session)
+            if peer != member_id:
+                shared.setdefault(peer, []).append(key)
 
     near = _neighbours(g, member_id)
     friends_of_friends = {f for n in near for f in _neighbours(g, n)} - near - {member_id}
