@@ -133,6 +133,8 @@ SCHEDULE_ERRORS = [
         "NOT_FOUND",
     ),
     ("not-a-member-id", {"facilitatorIds": ["nonsense"]}, "facilitatorIds", "INVALID_INPUT"),
+    ("year-one", {"from": "0001-01-01", "to": "0001-01-31"}, "from", "INVALID_INPUT"),
+    ("far-future", {"from": "9999-12-01", "to": "9999-12-31"}, "from", "INVALID_INPUT"),
 ]
 
 
@@ -170,6 +172,13 @@ async def test_kinds_are_extendable_by_coordinators_only(
     assert "Hearing Voices group" in body["data"]["addSessionKind"]["kinds"]  # type: ignore[index]
     made = await as_coordinator(CREATE, input=_session(TODAY, kind="hearing voices GROUP"))
     assert made["data"]["createSession"]["session"]["kind"] == "Hearing Voices group"  # type: ignore[index]
+    # The same name in other capitals is the kind already on the list, not a second one.
+    again = await as_coordinator(add.replace("Hearing Voices group", "HEARING voices group"))
+    kinds = again["data"]["addSessionKind"]["kinds"]  # type: ignore[index]
+    assert [k for k in kinds if k.casefold() == "hearing voices group"] == ["Hearing Voices group"]
+    far = await as_coordinator(CREATE, input=_session(date(1, 1, 1)))
+    errors = far["data"]["createSession"]["userErrors"]  # type: ignore[index]
+    assert [(e["field"], e["code"]) for e in errors] == [("on", "INVALID_INPUT")]
     refused = await as_member(await register("Aoife"))(add)
     assert [e["extensions"]["code"] for e in refused["errors"]] == ["FORBIDDEN"]  # type: ignore[union-attr]
 

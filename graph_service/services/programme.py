@@ -12,7 +12,7 @@ from graph_service.events import ChangeKind, change
 from graph_service.ids import new_id
 from graph_service.services import access
 from graph_service.services.audit import AuditService, actor_id
-from graph_service.services.validation import clean_name, invalid, now_iso
+from graph_service.services.validation import clean_name, invalid, now_iso, today
 from graph_service.store import Store, changes
 from graph_service.store import attendance as store_attendance
 from graph_service.store import members as store_members
@@ -25,6 +25,13 @@ MIN_MINUTES, MAX_MINUTES = 15, 8 * 60
 MAX_FACILITATORS = 6
 MAX_SCHEDULE_DAYS = 366
 MAX_SCHEDULED = 400
+# Sessions are put on within ten years of today either way: a date beyond it is a typing slip
+# (and the register's look-back from a date near year 1 would not be a date at all).
+WITHIN = timedelta(days=3653)
+
+
+def _outside(day: date) -> bool:
+    return not today() - WITHIN <= day <= today() + WITHIN
 
 
 def _weekly_days(schedule: Schedule) -> list[date]:
@@ -57,6 +64,10 @@ class ProgrammeService:
         clean, error = clean_name(name, "name")
         if error:
             return Outcome(errors=[error])
+        # "wrap class" is the WRAP class already on the list, not a second kind beside it.
+        known = {kind.casefold(): kind for kind in await self.kinds()}
+        if clean.casefold() in known:
+            return Outcome(known[clean.casefold()])
         added = await store_programme.ensure_kind(self.store, clean)
         await changes.record(self.store, change(ChangeKind.SESSION_KIND_ADDED))
         return Outcome(added)
@@ -100,6 +111,9 @@ class ProgrammeService:
             return Outcome(errors=[invalid("weekdays", "choose at least one day of the week")])
         if schedule.last < schedule.first:
             return Outcome(errors=[invalid("to", "must not be before from")])
+        for day, field in ((schedule.first, "from"), (schedule.last, "to")):
+            if _outside(day):
+                return Outcome(errors=[invalid(field, "must be within ten years of today")])
         if (schedule.last - schedule.first).days >= MAX_SCHEDULE_DAYS:
             return Outcome(
                 errors=[invalid("to", f"a schedule spans at most {MAX_SCHEDULE_DAYS} days")]
@@ -201,6 +215,8 @@ class ProgrammeService:
     async def _checked(self, new: NewSession) -> NewSession | list[UserError]:
         """The session with its kind and names in their stored form, or what is wrong."""
         errors: list[UserError] = []
+        if _outside(new.on):
+            errors.append(invalid("on", "must be within ten years of today"))
         known = {name.casefold(): name for name in await self.kinds()}
         kind = known.get(new.kind.strip().casefold())
         if kind is None:
