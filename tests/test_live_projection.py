@@ -237,11 +237,12 @@ async def _sequence(server: GraphServer, steps: list[tuple[str, int, int, int]])
             await _invite(world, member, supporter)
             await _step(world, "answer", len(world.ties) - 1, 0, 1)
         await _help(world, first[0], first[1], 0)
-        # A run of sessions with registers: two members come, then one of them stops.
+        # A run of sessions with registers: three members come (one with no ties at all, so
+        # alone in a small component), then two of them stop.
         await s.programme.seed()
         for n in range(4):
             await _session(world, 0, 1 + n % 2)
-            came = first[:2] if n < 3 else first[:1]
+            came = [first[0], first[1], first[3]] if n < 3 else first[:1]
             await _unit(world, partial(s.attendance.take, BOSS, world.sessions[-1], came))
         # The projection and the live reports, loaded before the writes.
         for key in KEYS:

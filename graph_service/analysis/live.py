@@ -17,7 +17,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import overload
 
-from graph_service.analysis.isolation import IsolatedMember, isolation_report, reason_codes
+from graph_service.analysis.isolation import (
+    SMALL_COMPONENT,
+    IsolatedMember,
+    isolation_report,
+    reason_codes,
+)
 from graph_service.analysis.patch import is_member, linked
 from graph_service.analysis.projection import (
     ACTIVE,
@@ -200,20 +205,33 @@ class LiveIsolation:
         return small_components(g, seeds, self.key.statuses, self.key.component_size)
 
     def after(
-        self, g: Projection, seeds: set[str], before: set[str], *, sessions: bool = False
+        self,
+        g: Projection,
+        seeds: set[str],
+        before: set[str],
+        *,
+        sessions: bool = False,
+        attenders: set[str] | frozenset[str] = frozenset(),
     ) -> list[IsolationChange]:
         """Run after patching: bring the report up to date; the members whose reasons changed.
 
-        ``sessions``: the programme's sessions were patched too (their members are in seeds).
+        ``sessions``: the programme's sessions were patched too, and ``attenders`` are the
+        members to judge again for it. Attendance joins nobody to anybody, so for those not
+        among the seeds a component is as it was, and their SMALL_COMPONENT is kept.
         """
         key = self.key
         if sessions:
             self.runs = HeldRuns(programme_of(g), key.today, key.stopped)
         small = small_components(g, seeds, key.statuses, key.component_size)
         changes: list[IsolationChange] = []
-        for member in sorted(seeds | before | small):
+        near = seeds | before | small
+        for member in sorted(near | attenders):
             old = self.entries.get(member)
-            new = member_entry(g, member, key, member in small, self.runs)
+            if member in near:
+                was_small = member in small
+            else:
+                was_small = old is not None and SMALL_COMPONENT in old.reasons
+            new = member_entry(g, member, key, was_small, self.runs)
             if old == new:
                 continue
             self._report = None

@@ -2,8 +2,8 @@
 
 A change names the members it touched; their rows (node, ties both ways, help both ways,
 enrolments, tools, sessions attended) are read again and replace what the projection held about
-them. A change to the programme (a register taken, a session cancelled) re-reads the sessions
-held, with who came to each, and replaces those (`patch_sessions`). Rows are the graph as it is
+them. A change to the programme (a register taken, a session cancelled) also re-reads the list
+of sessions held and replaces it (`patch_sessions`). Rows are the graph as it is
 now, so applying changes twice, late or out of order still ends where a full build would: the
 property test (tests/test_live_projection.py) holds it to that.
 """
@@ -11,7 +11,7 @@ property test (tests/test_live_projection.py) holds it to that.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import TypeAlias
 
@@ -39,8 +39,7 @@ TouchedTie: TypeAlias = tuple[str, str, str, str, str, bool]
 TouchedHelp: TypeAlias = tuple[str, str, str, bool, "str | date"]  # (id, giver, receiver, ...)
 MemberRow: TypeAlias = tuple[str, str, "str | date"]
 EnrolmentRow: TypeAlias = tuple[str, str, str, "str | date", "str | date | None"]
-# (id, on, kind, who came) of a session held
-HeldSession: TypeAlias = tuple[str, "str | date", str, Sequence[str]]
+HeldSession: TypeAlias = tuple[str, "str | date", str]  # (id, on, kind) of a session held
 
 
 def is_member(g: Projection, node: NodeId) -> bool:
@@ -185,5 +184,5 @@ def patch_projection(
 
 
 def patch_sessions(g: Projection, held: Iterable[HeldSession]) -> set[str]:
-    """Make ``g``'s sessions held and registers these; the members whose programme changed."""
-    return programme_of(g).replace_sessions(held, lambda m: is_member(g, m), Dates())
+    """Make ``g``'s sessions held these; the members to judge again (Programme explains)."""
+    return programme_of(g).replace_sessions(held, Dates())

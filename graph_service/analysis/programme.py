@@ -13,7 +13,7 @@ holds: a row naming anything else is skipped, as the projection's builder skips 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Final
@@ -78,42 +78,39 @@ class Programme:
             self.attendees[session].discard(member)
 
     def replace_sessions(
-        self,
-        held: Iterable[tuple[str, str | date, str, Sequence[str]]],
-        is_member: Callable[[str], bool],
-        as_date: Callable[[str | date], date],
+        self, held: Iterable[tuple[str, str | date, str]], as_date: Callable[[str | date], date]
     ) -> set[str]:
-        """Make the sessions held, and who came to each, these; the members whose run changed.
+        """Make the sessions held these; the members to judge again.
 
-        Those are the members put on or taken off a register, and everyone who came to a
-        session of a kind whose run changed (a session held, cancelled or moved): who stopped
-        coming is judged on that run.
+        Registers are not read here: a change that puts a session on the list (its register
+        taken, attendance imported) names the members on it, whose own rows bring them. The
+        members to judge again are everyone who came to a session of a kind whose run changed
+        (a session held, cancelled or moved): who stopped coming is judged on that run.
         """
         wanted = {row[0]: row for row in held}
         kinds: set[str] = set()
-        touched: set[str] = set()
+        moved: set[str] = set()  # members whose sessions are no longer in date order
         for session in [s for s in self.sessions if s not in wanted]:
             kinds.add(self.sessions.pop(session).kind)
-            touched.update(self.attendees.pop(session))
-        came: dict[str, set[str]] = {}
-        for session_id, on, kind, members in wanted.values():
+            for member in self.attendees.pop(session):
+                kept = [s for s in self.attended[member] if s != session]
+                if kept:
+                    self.attended[member] = tuple(kept)
+                else:
+                    del self.attended[member]
+        for session_id, on, kind in wanted.values():
             day, was = as_date(on), self.sessions.get(session_id)
             if was is None or was.on != day or was.kind != kind:
-                if was is not None:
-                    kinds.add(was.kind)
-                kinds.add(kind)
+                kinds.update({kind} if was is None else {kind, was.kind})
                 self.add_session(session_id, day, kind)
-            before = self.attendees[session_id]
-            after = {m for m in members if is_member(m)}
-            touched.update(before ^ after)
-            for member in after:
-                came.setdefault(member, set()).add(session_id)
-        if kinds:
-            for session, who in self.attendees.items():
-                if self.sessions[session].kind in kinds:
-                    touched.update(who)
-        for member in touched:
-            self.set_attended(member, came.get(member, ()))
+                if was is not None and was.on != day:
+                    moved.update(self.attendees[session_id])
+        for member in moved:
+            self.set_attended(member, self.attended.get(member, ()))
+        touched: set[str] = set()
+        for session, who in self.attendees.items():
+            if self.sessions[session].kind in kinds:
+                touched.update(who)
         return touched
 
 

@@ -331,7 +331,7 @@ class LiveProjection:
         # Sessions first: the members' own rows then find the sessions they came to. Attendance
         # joins no members to each other, so the small components found below are unchanged.
         came = patch_sessions(g, sessions) if sessions is not None else set()
-        seeds = touched | came | neighbours(g, touched)
+        seeds = touched | neighbours(g, touched)
         seeds.update(row[2] for row in rows.ties)
         seeds.update(row[1] for row in rows.ties)
         seeds.update(end for row in rows.help for end in row[1:3])
@@ -349,7 +349,9 @@ class LiveProjection:
             rows.attendance,
         )
         for live, near in zip(reports, small, strict=True):
-            changed[live.key] = live.after(g, seeds, near, sessions=sessions is not None)
+            changed[live.key] = live.after(
+                g, seeds, near, sessions=sessions is not None, attenders=came
+            )
         if self._summary and parts is not None:
             self._summary.after(g, parts)
 

@@ -28,12 +28,20 @@ RETURN collect([m.id, k.id, e.status, e.enrolledOn, e.completedOn]) AS rows
 
 TOOLS = "MATCH (m:Member)-[:PRACTISES]->(t:WellnessTool) RETURN collect([m.id, t.name]) AS rows"
 
-# The sessions that took place (a register taken, not cancelled) and who came to each: the
-# whole programme is small (a few hundred sessions a year), so a change to it re-reads this.
+# The sessions that took place (a register taken, not cancelled) and who came to each.
 SESSIONS = """
 MATCH (p:ProgrammeSession)
 WHERE p.registerTakenAt IS NOT NULL AND p.cancelled = false
 RETURN collect([p.id, p.on, p.kind, [(p)<-[:ATTENDED]-(m:Member) | m.id]]) AS rows
+"""
+
+# The same sessions without who came, which a change to the programme re-reads: they are a few
+# hundred a year, while their registers grow with the network (a register's change names the
+# members it put on or took off, whose own rows say what they came to).
+HELD = """
+MATCH (p:ProgrammeSession)
+WHERE p.registerTakenAt IS NOT NULL AND p.cancelled = false
+RETURN collect([p.id, p.on, p.kind]) AS rows
 """
 
 # A member, their ties both ways, help both ways, enrolments and tools: one statement for any
@@ -93,7 +101,7 @@ class MemberRows:
     attendance: list[tuple[str, str]]
 
 
-SessionRows = list[tuple[str, str, str, list[str]]]  # (id, on, kind, who came)
+SessionRows = list[tuple[str, str, str]]  # (id, on, kind) of the sessions held
 
 
 async def _tuples(tx: Tx, query: LiteralString) -> list[Any]:
@@ -144,8 +152,8 @@ async def load_rows(store: Store) -> GraphRows:
 
 
 async def held_sessions(store: Store) -> SessionRows:
-    """Every session held, with who came: to patch the projection after a programme change."""
-    return await _read(store, SESSIONS)
+    """Every session held: to patch the projection after a change to the programme."""
+    return await _read(store, HELD)
 
 
 async def rows_of_members(store: Store, ids: list[str]) -> MemberRows:
