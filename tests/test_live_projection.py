@@ -12,7 +12,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph_service.analysis import build_projection, isolation_report, network_summary
+from graph_service.analysis import build_from_rows, isolation_report, network_summary
 from graph_service.analysis.live import IsolationKey
 from graph_service.analysis.projection import HELPED, Projection, programme_of
 from graph_service.analysis.stopped import StoppedRule
@@ -254,16 +254,7 @@ async def _sequence(server: GraphServer, steps: list[tuple[str, int, int, int]])
         live = await s.analyses.projection()
         assert s.analyses.loads == loads, "every change was applied in place"
         rows = await load_rows(store)
-        full = build_projection(
-            rows.members,
-            rows.supporters,
-            rows.ties,
-            rows.help,
-            rows.enrolments,
-            rows.tools,
-            rows.sessions,
-            rows.attendance,
-        )
+        full = build_from_rows(rows)
         assert _nodes(live) == _nodes(full)
         assert _edges(live) == _edges(full)
         assert programme_of(live) == programme_of(full)

@@ -13,12 +13,12 @@ from datetime import date, time, timedelta
 import httpx
 import pytest
 
-from graph_service.auth import Principal, Role
-from graph_service.domain_programme import NewSession, ProgrammeSession
+from graph_service.auth import Role
+from graph_service.domain_programme import ProgrammeSession
 from graph_service.services import Services
 from graph_service.store import Store
+from tests.programme_helpers import BOSS, new_member, new_session
 
-BOSS = Principal(Role.COORDINATOR, subject="coordinator:test")
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 TODAY = date.today()
 NEXT_MONDAY = TODAY + timedelta(days=7 - TODAY.weekday())
@@ -41,20 +41,6 @@ async def services(store: Store) -> Services:
     found = Services.build(store)
     await found.programme.seed()
     return found
-
-
-async def _member(services: Services, name: str) -> str:
-    made = await services.members.register(BOSS, name, None)
-    assert made.value is not None
-    return made.value.id
-
-
-async def _session(services: Services, on: date, facilitators: tuple[str, ...] = ()) -> str:
-    made = await services.programme.create(
-        BOSS, NewSession("WRAP class", on, time(10), 120, "Bootle Library", facilitators)
-    )
-    assert made.value is not None, made.errors
-    return made.value.id
 
 
 async def _all(services: Services) -> list[ProgrammeSession]:
@@ -95,7 +81,7 @@ def _value(page: httpx.Response, form: str, field: str) -> str:
 async def test_a_coordinator_adds_a_session_with_a_member_who_leads_it(
     services: Services, sign_in: SignIn
 ) -> None:
-    liam = await _member(services, "Lead Liam")
+    liam = await new_member(services, "Lead Liam")
     boss = await sign_in()
     programme = await boss.get("/programme")
     assert 'href="/programme/new">Add a session' in programme.text
@@ -253,7 +239,7 @@ async def test_a_coordinator_adds_a_kind_of_session(services: Services, sign_in:
 async def test_a_coordinator_cancels_a_session_after_being_asked(
     services: Services, sign_in: SignIn
 ) -> None:
-    coming = await _session(services, TODAY + timedelta(days=2))
+    coming = await new_session(services, TODAY + timedelta(days=2))
     boss = await sign_in()
     page = await boss.get(f"/programme/sessions/{coming}")
     assert f'href="/programme/sessions/{coming}/cancel">Cancel this session' in page.text
@@ -270,8 +256,8 @@ async def test_a_coordinator_cancels_a_session_after_being_asked(
     again = await boss.get(f"/programme/sessions/{coming}/cancel")
     assert again.status_code == 409 and "This session is cancelled already" in again.text
 
-    came = await _member(services, "Regular Rita")
-    took_place = await _session(services, TODAY - timedelta(days=1))
+    came = await new_member(services, "Regular Rita")
+    took_place = await new_session(services, TODAY - timedelta(days=1))
     await services.attendance.take(BOSS, took_place, [came])
     assert "Cancel this session" not in (await boss.get(f"/programme/sessions/{took_place}")).text
     refused = await _post(boss, f"/programme/sessions/{took_place}/cancel", {})
@@ -287,7 +273,7 @@ async def test_a_coordinator_cancels_a_session_after_being_asked(
 
 
 async def test_a_form_without_its_check_is_refused(services: Services, sign_in: SignIn) -> None:
-    coming = await _session(services, TODAY + timedelta(days=2))
+    coming = await new_session(services, TODAY + timedelta(days=2))
     boss = await sign_in()
     for path, data in (
         ("/programme/new", SESSION),
@@ -309,8 +295,8 @@ async def test_a_form_without_its_check_is_refused(services: Services, sign_in: 
 async def test_the_forms_are_for_coordinators_only(
     services: Services, sign_in: SignIn, role: Role
 ) -> None:
-    lead = await _member(services, "Lead Liam")
-    leads = await _session(services, TODAY + timedelta(days=2), (lead,))
+    lead = await new_member(services, "Lead Liam")
+    leads = await new_session(services, TODAY + timedelta(days=2), (lead,))
     if role is Role.MEMBER:
         client, home = await sign_in(Role.MEMBER, member_id=lead), "/me"
         page = await client.get(f"/programme/sessions/{leads}")

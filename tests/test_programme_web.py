@@ -4,34 +4,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 
 import httpx
 import pytest
 
-from graph_service.auth import Principal, Role
-from graph_service.domain_programme import NewSession
+from graph_service.auth import Role
 from graph_service.services import Services
 from graph_service.store import Store
+from tests.programme_helpers import BOSS, new_member, new_session
 
-BOSS = Principal(Role.COORDINATOR, subject="coordinator:test")
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 TODAY = date.today()
 SignIn = Callable[..., Awaitable[httpx.AsyncClient]]
-
-
-async def _member(services: Services, name: str) -> str:
-    made = await services.members.register(BOSS, name, None)
-    assert made.value is not None
-    return made.value.id
-
-
-async def _session(services: Services, on: date, facilitators: tuple[str, ...] = ()) -> str:
-    made = await services.programme.create(
-        BOSS, NewSession("WRAP class", on, time(10), 120, "Bootle Library", facilitators)
-    )
-    assert made.value is not None, made.errors
-    return made.value.id
 
 
 async def _post(client: httpx.AsyncClient, path: str, data: dict[str, object]) -> httpx.Response:
@@ -53,12 +38,12 @@ async def test_a_coordinator_ticks_the_register_and_finds_a_newcomer(
     services: Services, sign_in: SignIn
 ) -> None:
     regular, newcomer = (
-        await _member(services, "Regular Rita"),
-        await _member(services, "New Niall"),
+        await new_member(services, "Regular Rita"),
+        await new_member(services, "New Niall"),
     )
-    last_week = await _session(services, TODAY - timedelta(days=7))
+    last_week = await new_session(services, TODAY - timedelta(days=7))
     await services.attendance.take(BOSS, last_week, [regular])
-    today = await _session(services, TODAY)
+    today = await new_session(services, TODAY)
     boss = await sign_in()
     listed = await boss.get("/programme")
     assert f"/programme/sessions/{today}" in listed.text and "No register yet" in listed.text
@@ -81,12 +66,15 @@ async def test_a_coordinator_ticks_the_register_and_finds_a_newcomer(
 async def test_a_member_who_leads_takes_their_register_and_others_cannot(
     services: Services, sign_in: SignIn
 ) -> None:
-    lead, regular = await _member(services, "Lead Liam"), await _member(services, "Regular Rita")
-    other = await _member(services, "Other Orla")
-    await services.attendance.take(
-        BOSS, await _session(services, TODAY - timedelta(days=7)), [regular]
+    lead, regular = (
+        await new_member(services, "Lead Liam"),
+        await new_member(services, "Regular Rita"),
     )
-    today = await _session(services, TODAY, (lead,))
+    other = await new_member(services, "Other Orla")
+    await services.attendance.take(
+        BOSS, await new_session(services, TODAY - timedelta(days=7)), [regular]
+    )
+    today = await new_session(services, TODAY, (lead,))
     member = await sign_in(Role.MEMBER, member_id=lead)
     home = await member.get("/me")
     assert 'href="/programme"' in home.text and "No programme sessions are recorded" in home.text
@@ -116,5 +104,5 @@ async def test_the_trends_page_draws_charts_and_offers_the_csv(
     assert csv.text.splitlines()[1].startswith(f"{month},<5")
     bad = await boss.get("/trends?from=2026-13")
     assert bad.status_code == 400
-    member = await sign_in(Role.MEMBER, member_id=await _member(services, "Aoife"))
+    member = await sign_in(Role.MEMBER, member_id=await new_member(services, "Aoife"))
     assert (await member.get("/trends")).status_code == 403

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Final, TypeAlias
+from typing import Any, Final, Protocol, TypeAlias
 
 import networkx as nx
 
@@ -212,8 +212,29 @@ def build_projection(
     return g
 
 
-def build_from_rows(rows: ProjectionRows) -> Projection:
-    """Build the projection from a ``ProjectionRows``."""
+class Rows(Protocol):
+    """Row lists to build from: a ``ProjectionRows``, or the store's reading of the graph."""
+
+    @property
+    def members(self) -> Iterable[MemberRow]: ...
+    @property
+    def supporters(self) -> Iterable[SupporterRow]: ...
+    @property
+    def ties(self) -> Iterable[TieRow]: ...
+    @property
+    def help(self) -> Iterable[HelpRow]: ...
+    @property
+    def enrolments(self) -> Iterable[EnrolmentRow]: ...
+    @property
+    def tools(self) -> Iterable[ToolRow]: ...
+    @property
+    def sessions(self) -> Iterable[SessionRow]: ...
+    @property
+    def attendance(self) -> Iterable[AttendanceRow]: ...
+
+
+def build_from_rows(rows: Rows) -> Projection:
+    """Build the projection from its row lists."""
     return build_projection(
         rows.members,
         rows.supporters,

@@ -25,7 +25,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
 
-from graph_service.analysis import Projection, build_projection
+from graph_service.analysis import Projection, build_from_rows
 from graph_service.analysis.live import (
     IsolationChange,
     IsolationKey,
@@ -225,17 +225,7 @@ class LiveProjection:
         try:
             version, started = self.store.version, time.monotonic()
             rows = await load_rows(self.store)
-            g = await asyncio.to_thread(
-                build_projection,
-                rows.members,
-                rows.supporters,
-                rows.ties,
-                rows.help,
-                rows.enrolments,
-                rows.tools,
-                rows.sessions,
-                rows.attendance,
-            )
+            g = await asyncio.to_thread(build_from_rows, rows)
         finally:
             self._loading = False
         old = {p: self._reports.get(self._key(p)) for p in self._watchers}
