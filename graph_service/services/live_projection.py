@@ -40,8 +40,9 @@ from graph_service.analysis.patch import (
     patch_sessions,
 )
 from graph_service.analysis.stopped import STOPPED_DEFAULTS, StoppedRule
-from graph_service.events import Change, ChangeKind
+from graph_service.events import Change
 from graph_service.services.patch_guard import PatchGuard
+from graph_service.services.projection_changes import asked_by
 from graph_service.services.validation import today
 from graph_service.store import Store
 from graph_service.store.projection import (
@@ -56,28 +57,6 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-# Changes to records the projection does not hold: applied as nothing (names are read fresh).
-UNPROJECTED = frozenset(
-    {
-        ChangeKind.MEMBER_RENAMED,
-        ChangeKind.CONSENT_GRANTED,
-        ChangeKind.CONSENT_REVOKED,
-        ChangeKind.TOOL_ADDED,
-        ChangeKind.COLLEGE_ADDED,
-        ChangeKind.COURSE_ADDED,
-        ChangeKind.COURSE_CHANGED,
-        ChangeKind.ORGANISATION_ADDED,
-        ChangeKind.SESSION_KIND_ADDED,
-        ChangeKind.SESSIONS_ADDED,  # not held yet: the projection holds sessions held
-        ChangeKind.CRISIS_PLAN_SET,
-    }
-)
-# Changes to which sessions were held and who came: the programme's rows are read again.
-PROGRAMME = frozenset(
-    {ChangeKind.REGISTER_TAKEN, ChangeKind.SESSION_CANCELLED, ChangeKind.ATTENDANCE_IMPORTED}
-)
-# Past this many members in one batch of changes a full reload is about as quick.
-MAX_PATCH_MEMBERS = 5_000
 KEPT_REPORTS = 8  # isolation reports kept for parameters nobody watches
 DAY_CHECK_SECONDS = 60.0
 COLLECT_AFTER_NODES = 50_000
@@ -258,23 +237,13 @@ class LiveProjection:
     async def _apply(self, batch: list[Change]) -> None:
         g = self._graph
         assert g is not None
-        touched: set[str] = set()
-        programme = False
-        for change in batch:
-            if change.kind in PROGRAMME:
-                programme = True
-            elif change.kind is ChangeKind.RELOAD or (
-                not change.members and change.kind not in UNPROJECTED
-            ):
-                await self._reload()
-                return
-            if change.kind not in UNPROJECTED:
-                touched.update(change.members)
-        if len(touched) > MAX_PATCH_MEMBERS:
+        asked = asked_by(batch)
+        if asked.reload:
             await self._reload()
             return
-        if touched or programme:
-            sessions = await held_sessions(self.store) if programme else None
+        if asked.touched or asked.programme:
+            touched = set(asked.touched)
+            sessions = await held_sessions(self.store) if asked.programme else None
             rows = await self._rows(g, touched)
             if not await self._patch(g, touched, rows, sessions):
                 await self._reload()
