@@ -129,4 +129,4 @@ def test_attendance_of_a_session_not_held_is_not_in_the_projection() -> None:
     rows = Rows().member("m").session("s", TODAY).came("m", "s", "cancelled").came("x", "s")
     programme = programme_of(rows.build())
     assert programme.attended == {"m": ("s",)}
-    assert programme.attendees == {"s": {"m"}}
+    assert programme.attendees == {"s": ("m",)}

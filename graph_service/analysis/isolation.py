@@ -152,7 +152,7 @@ def _programme(
         kinds, recent = programme.facts(member, since, today)
         if recent:
             seen.recent.add(member)
-        if runs.stopped(member, kinds):
+        if runs.stopped(programme.attended[member], kinds):
             seen.stopped.add(member)
 
 

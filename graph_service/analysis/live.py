@@ -78,7 +78,8 @@ def member_entry(
     since, today = key.today - timedelta(days=key.recent_days), key.today
     active = invited = 0
     personal = gave = supports = received = False
-    kinds, recent = programme_of(g).facts(member, since, today)
+    programme = programme_of(g)
+    kinds, recent = programme.facts(member, since, today)
     for other, keyed in g.succ[member].items():
         if isinstance(other, tuple):
             if other[0] == TOOL:
@@ -115,7 +116,7 @@ def member_entry(
         received=received,
         recent=recent,
         small=small,
-        stopped=bool(kinds) and runs.stopped(member, kinds),
+        stopped=bool(kinds) and runs.stopped(programme.attended.get(member, ()), kinds),
         min_supporters=key.min_supporters,
     )
     return IsolatedMember(member, reasons, active) if reasons else None

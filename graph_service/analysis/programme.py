@@ -35,14 +35,20 @@ class Programme:
     def __init__(self) -> None:
         self.sessions: dict[str, Held] = {}
         self.attended: dict[str, tuple[str, ...]] = {}  # member -> sessions, oldest first
-        self.attendees: dict[str, set[str]] = {}  # session -> members
+        # session -> members: tuples, a third of the memory of sets, since registers are read
+        # whole (suggestions) and change a member at a time.
+        self.attendees: dict[str, tuple[str, ...]] = {}
+        self._rank: dict[str, int] | None = None  # sessions by day, for sorting (made on use)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Programme):
             return NotImplemented
-        return self.sessions == other.sessions and {
-            m: set(s) for m, s in self.attended.items()
-        } == {m: set(s) for m, s in other.attended.items()}
+        return (
+            self.sessions == other.sessions
+            and self.attended == other.attended
+            and {s: set(m) for s, m in self.attendees.items()}
+            == {s: set(m) for s, m in other.attendees.items()}
+        )
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -60,22 +66,33 @@ class Programme:
     def add_session(self, session_id: str, on: date, kind: str) -> None:
         """Hold a session (or change its day or kind)."""
         self.sessions[sys.intern(session_id)] = Held(on, sys.intern(kind))
-        self.attendees.setdefault(session_id, set())
+        self.attendees.setdefault(session_id, ())
+        self._rank = None
+
+    def _in_order(self, session_ids: Iterable[str]) -> tuple[str, ...]:
+        rank = self._rank
+        if rank is None:
+            by_day = sorted(self.sessions, key=lambda s: (self.sessions[s].on, s))
+            rank = self._rank = {session: n for n, session in enumerate(by_day)}
+        return tuple(sorted({s for s in session_ids if s in rank}, key=rank.__getitem__))
 
     def set_attended(self, member: str, session_ids: Iterable[str]) -> None:
         """Make a member's sessions these (those not held are left out)."""
-        self.drop_member(member)
-        sessions = self.sessions
-        mine = sorted({s for s in session_ids if s in sessions}, key=lambda s: (sessions[s].on, s))
+        before = set(self.attended.get(member, ()))
+        mine = self._in_order(session_ids)
         if mine:
-            self.attended[member] = tuple(mine)
-            for session in mine:
-                self.attendees[session].add(member)
+            self.attended[member] = mine
+        else:
+            self.attended.pop(member, None)
+        after = set(mine)
+        for session in before - after:
+            self.attendees[session] = tuple(m for m in self.attendees[session] if m != member)
+        for session in after - before:
+            self.attendees[session] += (member,)
 
     def drop_member(self, member: str) -> None:
         """Forget a member's attendance."""
-        for session in self.attended.pop(member, ()):
-            self.attendees[session].discard(member)
+        self.set_attended(member, ())
 
     def replace_sessions(
         self, held: Iterable[tuple[str, str | date, str]], as_date: Callable[[str | date], date]
@@ -92,10 +109,11 @@ class Programme:
         moved: set[str] = set()  # members whose sessions are no longer in date order
         for session in [s for s in self.sessions if s not in wanted]:
             kinds.add(self.sessions.pop(session).kind)
+            self._rank = None
             for member in self.attendees.pop(session):
-                kept = [s for s in self.attended[member] if s != session]
+                kept = tuple(s for s in self.attended[member] if s != session)
                 if kept:
-                    self.attended[member] = tuple(kept)
+                    self.attended[member] = kept
                 else:
                     del self.attended[member]
         for session_id, on, kind in wanted.values():
@@ -106,7 +124,7 @@ class Programme:
                 if was is not None and was.on != day:
                     moved.update(self.attendees[session_id])
         for member in moved:
-            self.set_attended(member, self.attended.get(member, ()))
+            self.attended[member] = self._in_order(self.attended[member])
         touched: set[str] = set()
         for session, who in self.attendees.items():
             if self.sessions[session].kind in kinds:
@@ -123,11 +141,18 @@ def build_programme(
     programme = Programme()
     for session_id, on, kind in sessions:
         programme.add_session(session_id, on, kind)
+    # Lists, not sets, while reading: a set per member was 70 MB more at the peak of a load
+    # of a large network (each member's list is sorted, and repeats dropped, once at the end).
     mine: dict[str, list[str]] = {}
+    came: dict[str, list[str]] = {}
     for member_id, session_id in attendance:
         member = members(member_id)
         if member is not None and session_id in programme.sessions:
             mine.setdefault(member, []).append(session_id)
     for member, session_ids in mine.items():
-        programme.set_attended(member, session_ids)
+        programme.attended[member] = ordered = programme._in_order(session_ids)
+        for session in ordered:
+            came.setdefault(session, []).append(member)
+    for session, who in came.items():
+        programme.attendees[session] = tuple(who)
     return programme

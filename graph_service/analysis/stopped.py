@@ -10,6 +10,7 @@ on what there is, as long as it is longer than ``last``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -30,7 +31,6 @@ class HeldRuns:
 
     def __init__(self, programme: Programme, today: date, rule: StoppedRule) -> None:
         self.rule = rule
-        self.programme = programme
         self.today = today
         by_kind: dict[str, list[tuple[date, str]]] = {}
         for session, held in programme.sessions.items():
@@ -39,26 +39,30 @@ class HeldRuns:
         size = rule.first + rule.last
         # Only the tail of each kind's run can fall in a window, however many kinds are merged.
         self._tails = {kind: sorted(run)[-size:] for kind, run in by_kind.items()}
-        self._windows: dict[frozenset[str], tuple[str, ...]] = {}
+        self._windows: dict[frozenset[str], tuple[frozenset[str], frozenset[str]]] = {}
 
-    def window(self, kinds: frozenset[str]) -> tuple[str, ...]:
-        """The last sessions of the run of these kinds, oldest first."""
+    def window(self, kinds: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+        """The first and the last sessions of the window of the run of these kinds."""
         found = self._windows.get(kinds)
         if found is None:
-            size = self.rule.first + self.rule.last
+            size, last = self.rule.first + self.rule.last, self.rule.last
             merged = sorted(entry for kind in kinds for entry in self._tails.get(kind, ()))
-            found = self._windows[kinds] = tuple(node for _, node in merged[-size:])
+            run = [session for _, session in merged[-size:]]
+            # A run no longer than the last part has no first part: nobody has stopped yet.
+            first = frozenset(run[:-last]) if len(run) > last else frozenset()
+            found = self._windows[kinds] = (first, frozenset(run[-last:]))
         return found
 
-    def stopped(self, member: str, kinds: frozenset[str]) -> bool:
-        """Whether a member who came to sessions of these kinds has stopped (the rule above)."""
-        window, last = self.window(kinds), self.rule.last
-        if len(window) <= last:
+    def stopped(self, attended: Sequence[str], kinds: frozenset[str]) -> bool:
+        """Whether a member who came to these sessions (oldest first) has stopped coming."""
+        first, last = self.window(kinds)
+        if not first:
             return False
-        came = self.programme.attendees
-        if any(member in came[session] for session in window[-last:]):
-            return False
-        early = sum(1 for session in window[:-last] if member in came[session])
+        early = 0
+        for session in reversed(attended):  # the newest first: most members are still coming
+            if session in last:
+                return False
+            early += session in first
         return early >= self.rule.at_least
 
 
