@@ -15,7 +15,6 @@ from rich.console import Console
 
 from graph_service.auth import Principal, Role
 from graph_service.events import ChangeKind, change
-from graph_service.ids import from_global_id
 from graph_service.services.audit import AuditService
 from graph_service.services.validation import now_iso, today
 from graph_service.store import Store, Tx, changes
@@ -121,26 +120,15 @@ def _parse(row: CsvRow) -> _Row:
     """Read one row's values (no graph look-ups)."""
     parsed = _Row(row.line, list(row.problems))
     values = row.values
-    parsed.session_id = _global_id(parsed, values["session_id"], "session_id", "ProgrammeSession")
+    parsed.session_id = parsed.global_id(values["session_id"], "session_id", "ProgrammeSession")
     member_id, member_ref = values["member_id"], values["member_ref"]
     if bool(member_id) == bool(member_ref):
         parsed.reject("member_id", "give exactly one of member_id and member_ref")
     elif member_ref:
         parsed.member_ref = member_ref
     else:
-        parsed.member_id = _global_id(parsed, member_id, "member_id", "Member")
+        parsed.member_id = parsed.global_id(member_id, "member_id", "Member")
     return parsed
-
-
-def _global_id(row: _Row, value: str, column: str, kind: str) -> str | None:
-    if not value:
-        row.reject(column, "a value is required")
-        return None
-    try:
-        return from_global_id(value, kind)
-    except ValueError:
-        row.reject(column, f"not a {kind} id as the API shows it")
-        return None
 
 
 async def _check(store: Store, rows: list[_Row]) -> list[_Row]:

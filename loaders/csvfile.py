@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
 from graph_service.errors import GraphServiceError
+from graph_service.ids import from_global_id
 
 DELIMITERS = {",": "commas", ";": "semicolons"}
 PROGRESS_MIN_ROWS = 200
@@ -51,6 +52,17 @@ class CheckedRow:
     def reject(self, column: str, reason: str) -> None:
         """Note a problem with one of the row's values."""
         self.problems.append(Problem(self.line, column, reason))
+
+    def global_id(self, value: str, column: str, kind: str) -> str | None:
+        """The stored id of a ``kind`` id as the API shows it (None, and a problem, if not)."""
+        if not value:
+            self.reject(column, "a value is required")
+            return None
+        try:
+            return from_global_id(value, kind)
+        except ValueError:
+            self.reject(column, f"not a {kind} id as the API shows it")
+            return None
 
 
 @dataclass(frozen=True)

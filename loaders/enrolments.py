@@ -142,8 +142,8 @@ def _parse(row: CsvRow, seen: dict[tuple[str, str], int]) -> _Row:
     """Read one row's values (no graph look-ups); ``seen`` remembers pairs of earlier rows."""
     parsed = _Row(row.line, list(row.problems))
     values = row.values
-    parsed.member_id = _global_id(parsed, values, "member_id", "Member")
-    parsed.course_id = _global_id(parsed, values, "course_id", "Course")
+    parsed.member_id = parsed.global_id(values["member_id"], "member_id", "Member")
+    parsed.course_id = parsed.global_id(values["course_id"], "course_id", "Course")
     parsed.enrolled_on = _date(parsed, values, "enrolled_on", required=True)
     parsed.completed_on = _date(parsed, values, "completed_on", required=False)
     status = values["status"].upper() or EnrolmentStatus.ENROLLED.value
@@ -166,18 +166,6 @@ def _parse(row: CsvRow, seen: dict[tuple[str, str], int]) -> _Row:
         else:
             seen[pair] = row.line
     return parsed
-
-
-def _global_id(row: _Row, values: dict[str, str], column: str, kind: str) -> str | None:
-    value = values[column]
-    if not value:
-        row.reject(column, "a value is required")
-        return None
-    try:
-        return from_global_id(value, kind)
-    except ValueError:
-        row.reject(column, f"not a {kind} id as the API shows it")
-        return None
 
 
 def _date(row: _Row, values: dict[str, str], column: str, *, required: bool) -> date | None:

@@ -12,7 +12,7 @@ from graph_service.auth import Principal, Role
 from graph_service.domain_programme import NewSession
 from graph_service.services import Services
 from graph_service.store import Store
-from graph_service.store import attendance as store_attendance
+from graph_service.store.projection import load_rows
 from tests.conftest import GraphQLClient
 
 Register = Callable[[str], Awaitable[str]]
@@ -297,12 +297,13 @@ async def test_attendance_reads_in_bulk_for_the_analyses(store: Store, kinds: No
     await services.programme.create(
         boss, NewSession("Peer group", TODAY + timedelta(days=7), time(10), 60, "Bootle")
     )
-    rows = await store_attendance.all_attendance(store)
-    assert sorted((r.member_id, r.session_id, r.kind) for r in rows) == sorted(
+    rows = await load_rows(store)
+    kinds = {session: kind for session, _, kind in rows.sessions}
+    assert sorted((member, s, kinds[s]) for member, s in rows.attendance) == sorted(
         [(a.id, first, "WRAP class"), (b.id, first, "WRAP class"), (a.id, second, "Peer group")]
     )
-    held = await store_attendance.held_sessions(store)
-    assert [(h.session_id, h.on) for h in held] == [
+    held = sorted(rows.sessions, key=lambda row: row[1])
+    assert [(session, date.fromisoformat(on)) for session, on, _ in held] == [
         (first, TODAY - timedelta(days=8)),
         (second, TODAY),
     ]

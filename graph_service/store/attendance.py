@@ -1,13 +1,12 @@
 """Cypher for attendance: (:Member)-[:ATTENDED {recordedAt, recordedBy}]->(:ProgrammeSession).
 
 A session's register is taken as a whole (the members ticked, and only them); an import adds
-rows to registers. Reads give a member's own sessions, a group's regulars, and every
-attendance in bulk (for the analyses).
+rows to registers. Reads give a member's own sessions and a group's regulars (the analyses read
+attendance in bulk through store.projection).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from graph_service.domain_programme import Attendance, Person
@@ -80,31 +79,6 @@ CREATE (m)-[:ATTENDED {recordedAt: $now, recordedBy: $by}]->(p)
 RETURN count(*) AS created
 """
 
-# Every attendance with its session's day and kind, for the analyses (no names).
-ALL_ATTENDANCE = """
-MATCH (m:Member)-[:ATTENDED]->(p:ProgrammeSession)
-RETURN m.id AS memberId, p.id AS sessionId, p.on AS on, p.kind AS kind
-ORDER BY p.on, p.id, m.id
-"""
-
-# Sessions that took place (register taken, not cancelled), for the analyses.
-HELD_SESSIONS = """
-MATCH (p:ProgrammeSession)
-WHERE p.registerTakenAt IS NOT NULL AND p.cancelled = false
-RETURN p.id AS sessionId, p.on AS on, p.kind AS kind
-ORDER BY p.on, p.id
-"""
-
-
-@dataclass(frozen=True)
-class AttendanceRow:
-    """One attendance, as the analyses read it: who, which session, its day and kind."""
-
-    member_id: str
-    session_id: str
-    on: date
-    kind: str
-
 
 async def present(store: Store, session_id: str) -> list[Person]:
     """The members on a session's register."""
@@ -162,28 +136,3 @@ async def import_batch(store: Store, pairs: list[tuple[str, str]], *, now: str, 
         return int(created[0]["created"]) if created else 0
 
     return await store.transaction(work)
-
-
-async def all_attendance(store: Store) -> list[AttendanceRow]:
-    """Every attendance in the graph, by day (the analyses' bulk read)."""
-    return [
-        AttendanceRow(row["memberId"], row["sessionId"], date.fromisoformat(row["on"]), row["kind"])
-        for row in await store.read(ALL_ATTENDANCE)
-    ]
-
-
-@dataclass(frozen=True)
-class HeldSession:
-    """A session that took place, as the analyses read it."""
-
-    session_id: str
-    on: date
-    kind: str
-
-
-async def held_sessions(store: Store) -> list[HeldSession]:
-    """Every session with a register that was not cancelled, by day (the analyses' bulk read)."""
-    return [
-        HeldSession(row["sessionId"], date.fromisoformat(row["on"]), row["kind"])
-        for row in await store.read(HELD_SESSIONS)
-    ]

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from graph_service.auth import Role
-from graph_service.services.trends import as_csv
+from graph_service.services.trends import TrendsReport, as_csv
 from graph_service.services.validation import today
 from graph_service.web.charts import Series, column_chart, month_label
 from graph_service.web.session import Visit, page
@@ -36,13 +36,18 @@ def _default_window(now: date) -> tuple[str, str]:
     return f"{year:04d}-{month:02d}", f"{now:%Y-%m}"
 
 
-@page(Role.COORDINATOR)
-async def trends(request: Request, visit: Visit) -> Response:
-    """Figures month by month, small numbers withheld, as charts and as a table."""
+async def _report(request: Request, visit: Visit) -> tuple[str, str, TrendsReport]:
+    """The months asked for (the last twelve by default) and their report."""
     first, last = _default_window(today())
     first = request.query_params.get("from") or first
     last = request.query_params.get("to") or last
-    report = await visit.services.trends.report(visit.principal, first, last)
+    return first, last, await visit.services.trends.report(visit.principal, first, last)
+
+
+@page(Role.COORDINATOR)
+async def trends(request: Request, visit: Visit) -> Response:
+    """Figures month by month, small numbers withheld, as charts and as a table."""
+    first, last, report = await _report(request, visit)
     months = [m.month for m in report.months]
     charts = [
         (
@@ -74,10 +79,7 @@ async def trends(request: Request, visit: Visit) -> Response:
 @page(Role.COORDINATOR)
 async def trends_csv(request: Request, visit: Visit) -> Response:
     """The same figures as a CSV file, as `graph-service report trends` prints them."""
-    first, last = _default_window(today())
-    first = request.query_params.get("from") or first
-    last = request.query_params.get("to") or last
-    report = await visit.services.trends.report(visit.principal, first, last)
+    first, last, report = await _report(request, visit)
     return Response(
         as_csv(report) + "\n",
         media_type="text/csv; charset=utf-8",
