@@ -18,17 +18,18 @@ from typing import TypeAlias
 from graph_service.analysis.projection import (
     ACTIVE,
     COURSE,
-    ENROLLED_IN,
-    HELPED,
     MEMBER,
     ORGANISATION,
     PERSON,
-    PRACTISES,
     SUPPORTED_BY,
     TOOL,
     Dates,
     NodeId,
     Projection,
+    add_enrolment,
+    add_help,
+    add_practice,
+    add_tie,
     course_node,
     programme_of,
     tool_node,
@@ -134,39 +135,25 @@ def patch_projection(
         elif supporter not in g:
             kind = ORGANISATION if relation == "ORGANISATION" else PERSON
             g.add_node(supporter, kind=intern(kind))
-        g.add_edge(
-            member,
-            supporter,
-            key=tie,
-            type=SUPPORTED_BY,
-            relation=intern(relation),
-            status=intern(status),
-        )
+        add_tie(g, member, supporter, tie, relation, status)
     for _, giver, receiver, confirmed, on in help:
         if is_member(g, giver) and is_member(g, receiver):
-            g.add_edge(giver, receiver, type=HELPED, confirmed=bool(confirmed), on=as_date(on))
+            add_help(g, giver, receiver, confirmed, as_date(on))
     for member, course_id, status, enrolled_on, completed_on in enrolments:
         if not is_member(g, member):
             continue
         course = course_node(intern(course_id))
         if course not in g:
             g.add_node(course, kind=COURSE)
-        g.add_edge(
-            member,
-            course,
-            type=ENROLLED_IN,
-            status=intern(status),
-            enrolled_on=as_date(enrolled_on),
-            completed_on=None if completed_on is None else as_date(completed_on),
-        )
+        done = None if completed_on is None else as_date(completed_on)
+        add_enrolment(g, member, course, status, as_date(enrolled_on), done)
     for member, name in tools:
         tool = tool_node(intern(name))
         if not is_member(g, member):
             continue
         if tool not in g:
             g.add_node(tool, kind=TOOL)
-        if not g.has_edge(member, tool):
-            g.add_edge(member, tool, type=PRACTISES)
+        add_practice(g, member, tool)
     programme = programme_of(g)
     came: dict[str, list[str]] = {}
     for member, session_id in attendance:

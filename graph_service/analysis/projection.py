@@ -84,6 +84,51 @@ def tool_node(name: str) -> tuple[str, str]:
     return (TOOL, name)
 
 
+def add_tie(
+    g: Projection, member: str, supporter: str, tie_id: str, relation: str, status: str
+) -> None:
+    """A SUPPORTED_BY edge, keyed by its tie's id (build and patch write edges alike)."""
+    intern = sys.intern
+    g.add_edge(
+        member,
+        supporter,
+        key=tie_id,
+        type=SUPPORTED_BY,
+        relation=intern(relation),
+        status=intern(status),
+    )
+
+
+def add_help(g: Projection, giver: str, receiver: str, confirmed: bool, on: date) -> None:
+    """A HELPED edge."""
+    g.add_edge(giver, receiver, type=HELPED, confirmed=bool(confirmed), on=on)
+
+
+def add_enrolment(
+    g: Projection,
+    member: str,
+    course: NodeId,
+    status: str,
+    enrolled_on: date,
+    completed_on: date | None,
+) -> None:
+    """An ENROLLED_IN edge."""
+    g.add_edge(
+        member,
+        course,
+        type=ENROLLED_IN,
+        status=sys.intern(status),
+        enrolled_on=enrolled_on,
+        completed_on=completed_on,
+    )
+
+
+def add_practice(g: Projection, member: str, tool: NodeId) -> None:
+    """A PRACTISES edge, once: practising a tool is a fact, not a count."""
+    if not g.has_edge(member, tool):
+        g.add_edge(member, tool, type=PRACTISES)
+
+
 def programme_of(g: Projection) -> Programme:
     """The programme held beside the projection (empty if it was built without one)."""
     found: Programme = g.graph.setdefault(PROGRAMME, Programme())
@@ -159,20 +204,13 @@ def build_projection(
         member, supporter = members_by_id.get(member_id), nodes_by_id.get(supporter_id)
         if member is None or supporter is None:
             continue
-        g.add_edge(
-            member,
-            supporter,
-            key=tie_id,
-            type=SUPPORTED_BY,
-            relation=intern(relation),
-            status=intern(status),
-        )
+        add_tie(g, member, supporter, tie_id, relation, status)
 
     for giver_id, receiver_id, confirmed, on in help:
         giver, receiver = members_by_id.get(giver_id), members_by_id.get(receiver_id)
         if giver is None or receiver is None:
             continue
-        g.add_edge(giver, receiver, type=HELPED, confirmed=bool(confirmed), on=as_date(on))
+        add_help(g, giver, receiver, confirmed, as_date(on))
 
     courses: dict[str, tuple[str, str]] = {}
     for member_id, course_id, status, enrolled_on, completed_on in enrolments:
@@ -183,14 +221,8 @@ def build_projection(
         if course is None:
             course = courses[course_id] = course_node(intern(course_id))
             g.add_node(course, kind=COURSE)
-        g.add_edge(
-            member,
-            course,
-            type=ENROLLED_IN,
-            status=intern(status),
-            enrolled_on=as_date(enrolled_on),
-            completed_on=None if completed_on is None else as_date(completed_on),
-        )
+        done = None if completed_on is None else as_date(completed_on)
+        add_enrolment(g, member, course, status, as_date(enrolled_on), done)
 
     tool_nodes: dict[str, tuple[str, str]] = {}
     for member_id, name in tools:
@@ -201,8 +233,7 @@ def build_projection(
         if tool is None:
             tool = tool_nodes[name] = tool_node(intern(name))
             g.add_node(tool, kind=TOOL)
-        if not g.has_edge(member, tool):  # practising a tool is a fact, not a count
-            g.add_edge(member, tool, type=PRACTISES)
+        add_practice(g, member, tool)
 
     g.graph[PROGRAMME] = build_programme(
         ((session_id, as_date(on), kind) for session_id, on, kind in sessions),
