@@ -127,7 +127,7 @@ async def _read(store: Store, query: LiteralString) -> list[Any]:
 
 
 async def load_rows(store: Store) -> GraphRows:
-    """Read the whole graph in six statements, run side by side.
+    """Read the whole graph: five statements and the programme's reads, run side by side.
 
     Separate transactions are not one snapshot: a row naming a node written in between is
     skipped by the projection builder, and the write bumps the version so the next report
