@@ -97,6 +97,21 @@ async def store(graph_server: GraphServer) -> AsyncIterator[Store]:
         await store.close()
 
 
+def run_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``graph-service ARGS`` in a new process from the project's root, with its own data folder
+    (so its own embedded engine) and no graph, environment or secret of the caller's."""
+    env = {k: v for k, v in os.environ.items() if k not in {"GRAPH_URI", "ENV", "AUTH_SECRET"}}
+    env["DATA_DIR"] = str(tmp_path / "data")
+    return subprocess.run(
+        [sys.executable, "-m", "graph_service", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

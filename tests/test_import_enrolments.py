@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -24,6 +21,7 @@ from graph_service.store.enrolments import of_members
 from graph_service.store.members import create_member
 from loaders.csvfile import CsvFormatError, LoadError, Problem
 from loaders.enrolments import NOT_CONSENTING, ImportResult, import_enrolments
+from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "loaders" / "examples" / "enrolments.csv"
@@ -397,23 +395,10 @@ async def test_short_file_prints_nothing(store: Store, world: World, tmp_path: P
     assert screen.getvalue() == ""
 
 
-def _cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"GRAPH_URI", "ENV", "AUTH_SECRET"}}
-    env["DATA_DIR"] = str(tmp_path / "data")
-    return subprocess.run(
-        [sys.executable, "-m", "graph_service", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-    )
-
-
 def test_command_reports_rows_summary_and_exit_codes(tmp_path: Path) -> None:
-    assert _cli(tmp_path, "seed").returncode == 0
+    assert run_cli(tmp_path, "seed").returncode == 0
     # The example's member ids are placeholders: every row is refused, no member revealed.
-    done = _cli(tmp_path, "import", "enrolments", str(EXAMPLE), "--college", SOUTHPORT)
+    done = run_cli(tmp_path, "import", "enrolments", str(EXAMPLE), "--college", SOUTHPORT)
     assert done.returncode == 1, done.stderr
     lines = done.stdout.splitlines()
     rows = len(EXAMPLE.read_text(encoding="utf-8").splitlines()) - 1
@@ -423,7 +408,7 @@ def test_command_reports_rows_summary_and_exit_codes(tmp_path: Path) -> None:
     assert lines[-1] == f"written 0, unchanged 0, rejected {rows}"
     tabs = tmp_path / "tabs.csv"
     tabs.write_text(EXAMPLE.read_text(encoding="utf-8").replace(",", "\t"), encoding="utf-8")
-    dry = _cli(tmp_path, "import", "enrolments", str(tabs), "--college", SOUTHPORT, "--dry-run")
+    dry = run_cli(tmp_path, "import", "enrolments", str(tabs), "--college", SOUTHPORT, "--dry-run")
     assert dry.returncode == 2
     assert "error:" in dry.stderr and "tab-separated" in dry.stderr
     assert dry.stdout == ""

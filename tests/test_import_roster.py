@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,6 +21,7 @@ from loaders.circles import import_circles
 from loaders.csvfile import CsvFormatError
 from loaders.enrolments import ImportResult
 from loaders.members import import_members
+from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "loaders" / "examples"
@@ -334,32 +332,20 @@ async def test_ended_tie_is_not_brought_back(
     assert await _circle(store, roster["R-1"]) == []
 
 
-def _cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"GRAPH_URI", "ENV", "AUTH_SECRET"}}
-    env["DATA_DIR"] = str(tmp_path / "data")
-    return subprocess.run(
-        [sys.executable, "-m", "graph_service", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-
-
 def test_cli_imports_members_then_circles_with_exit_codes(tmp_path: Path) -> None:
     members = _csv(tmp_path, MEMBERS, "A-1,Ann,,", "A-2,Bob,,", name="members.csv")
-    done = _cli(tmp_path, "import", "members", str(members))
+    done = run_cli(tmp_path, "import", "members", str(members))
     assert (done.returncode, done.stdout) == (0, "written 2, unchanged 0, rejected 0\n"), (
         done.stderr
     )
     circle_file = _csv(tmp_path, CIRCLES, "A-1,PEER,A-2,,,", "A-1,FAMILY,,,,", name="circles.csv")
-    done = _cli(tmp_path, "import", "circles", str(circle_file))
+    done = run_cli(tmp_path, "import", "circles", str(circle_file))
     assert done.returncode == 1, done.stderr
     assert done.stdout.splitlines() == [
         "line 3, column supporter_ref: give exactly one of supporter_ref, supporter_name, "
         "organisation_id",
         "written 1, unchanged 0, rejected 1",
     ]
-    done = _cli(tmp_path, "import", "circles", str(members))
+    done = run_cli(tmp_path, "import", "circles", str(members))
     assert (done.returncode, done.stdout) == (2, "")
     assert "missing column(s) relation" in done.stderr

@@ -5,9 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 from datetime import date, time, timedelta
 from pathlib import Path
 
@@ -27,6 +24,7 @@ from graph_service.store.imports import create_members
 from graph_service.trend_report import render_trends
 from loaders.attendance import import_attendance
 from loaders.csvfile import CsvFormatError, Problem
+from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "loaders" / "examples" / "attendance.csv"
@@ -140,31 +138,18 @@ def test_trends_render_as_csv_and_json() -> None:
     assert document["months"][0]["reciprocity_rate"] == 0.4
 
 
-def _cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"GRAPH_URI", "ENV", "AUTH_SECRET"}}
-    env["DATA_DIR"] = str(tmp_path / "data")
-    return subprocess.run(
-        [sys.executable, "-m", "graph_service", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-    )
-
-
 def test_commands_print_the_report_and_the_rows_refused(tmp_path: Path) -> None:
     month = TODAY.strftime("%Y-%m")
-    report = _cli(tmp_path, "report", "trends", "--from", month, "--to", month)
+    report = run_cli(tmp_path, "report", "trends", "--from", month, "--to", month)
     assert report.returncode == 0, report.stderr
     assert report.stdout.splitlines() == [
         "month," + ",".join(heading for _, heading in COLUMNS),
         f"{month},<5,<5,*,<5,*,<5,<5,<5,*",
     ]
-    bad = _cli(tmp_path, "report", "trends", "--from", "2026-13", "--to", month)
+    bad = run_cli(tmp_path, "report", "trends", "--from", "2026-13", "--to", month)
     assert bad.returncode == 2 and "YYYY-MM" in bad.stderr
     # The example's ids are placeholders: every row is refused.
-    done = _cli(tmp_path, "import", "attendance", str(EXAMPLE), "--dry-run")
+    done = run_cli(tmp_path, "import", "attendance", str(EXAMPLE), "--dry-run")
     assert done.returncode == 1, done.stderr
     assert done.stdout.splitlines() == [
         "line 2, column session_id: no session has this id",
