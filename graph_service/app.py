@@ -31,6 +31,7 @@ from graph_service.store.admin import count_nodes
 from graph_service.store.health import HealthMonitor
 from graph_service.web.links import signin_url
 from graph_service.web.routes import web_routes
+from graph_service.web.templating import too_large
 from loaders.demo import load_demo
 
 log = logging.getLogger(__name__)
@@ -181,7 +182,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # The request log is outermost, so that every refusal below has a request id.
         middleware=[
             Middleware(RequestLogMiddleware),
-            *hardening_middleware(settings, authenticator),
+            *hardening_middleware(settings, authenticator, too_large),
         ],
         lifespan=lifespan,
     )

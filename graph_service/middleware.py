@@ -10,7 +10,8 @@ import time
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from graph_service.hardening import SECURITY_HEADERS, send_unexpected
+from graph_service.hardening import SECURITY_HEADERS
+from graph_service.http_errors import send_unexpected
 from graph_service.logs import client_request_id_var, request_id_var
 
 log = logging.getLogger("graph_service.request")

@@ -14,8 +14,8 @@ import pytest
 
 from graph_service.auth import Role
 from graph_service.errors import ConfigurationError
-from graph_service.hardening import MAX_TRACKED_KEYS, RateLimiter
 from graph_service.ids import to_global_id
+from graph_service.ratelimit import MAX_TRACKED_KEYS, RateLimiter
 from graph_service.settings import Settings
 from tests.conftest import GraphQLClient, RunningServer, token_for
 

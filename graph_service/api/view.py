@@ -36,6 +36,7 @@ from graph_service.api.prepared import Prepared, PreparedOperations
 from graph_service.api.refusals import note_refused_fields, note_unauthenticated
 from graph_service.api.schema import Schema
 from graph_service.auth import Authenticator
+from graph_service.bodies import GRAPHQL_REQUEST
 from graph_service.errors import (
     AuthenticationError,
     ClientError,
@@ -43,7 +44,6 @@ from graph_service.errors import (
     GraphUnavailable,
     IdempotencyKeyReused,
 )
-from graph_service.hardening import GRAPHQL_REQUEST
 from graph_service.logs import request_id_var
 from graph_service.services import deadline
 from graph_service.services.idempotency import Key, request_fingerprint

@@ -10,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
+from starlette.types import Scope
 
 from graph_service.logs import request_id_var
 from graph_service.web import words
@@ -85,3 +86,15 @@ def problem(
     )
     response.headers.update(headers or {})
     return response
+
+
+def too_large(scope: Scope, max_bytes: int) -> HTMLResponse:
+    """The page for a form (a file upload) over the size limit."""
+    return problem(
+        Request(scope),
+        413,
+        "That is too much to send",
+        f"A form, with any file in it, can be at most {max_bytes // 1024} KB. "
+        "If you were uploading a file, split it into smaller files and upload them "
+        "one by one. Nothing has been written.",
+    )
