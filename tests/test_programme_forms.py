@@ -185,13 +185,20 @@ async def test_a_weekly_schedule_makes_its_sessions(services: Services, sign_in:
     del schedule["on"]
     made = await _post(boss, "/programme/schedule", schedule)
     assert made.status_code == 303
+    sessions = await _all(services)
+    schedule_id = sessions[0].schedule_id
+    assert schedule_id and {s.schedule_id for s in sessions} == {schedule_id}
     assert made.headers["location"] == (
-        f"/programme?from={NEXT_MONDAY.isoformat()}&done=scheduled&made=4"
+        f"/programme?from={NEXT_MONDAY.isoformat()}&scheduled={schedule_id}"
     )
     page = await boss.get(made.headers["location"])
     assert "The schedule has been added: it made 4 sessions." in page.text
-    days = sorted(s.on for s in await _all(services))
+    days = sorted(s.on for s in sessions)
     assert days == [NEXT_MONDAY + timedelta(days=n) for n in (0, 3, 7, 10)]
+    # The count is the graph's: an address cannot make the page claim a schedule.
+    for forged in ("0" * 32, "4", "../x", schedule_id.upper()):
+        other = await boss.get(f"/programme?from={NEXT_MONDAY.isoformat()}&scheduled={forged}")
+        assert other.status_code == 200 and "The schedule has been added" not in other.text
 
     none = await _post(boss, "/programme/schedule", {**schedule, "weekdays": []})
     assert none.status_code == 400

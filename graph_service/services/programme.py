@@ -208,6 +208,11 @@ class ProgrammeService:
             raise PermissionDenied("you may not see this session")
         return found
 
+    async def schedule_size(self, principal: Principal, schedule_id: str) -> int:
+        """How many sessions a schedule made (coordinators; 0 for no such schedule)."""
+        access.require_coordinator(principal)
+        return await store_programme.schedule_size(self.store, schedule_id)
+
     async def by_ids(self, session_ids: list[str]) -> dict[str, ProgrammeSession]:
         """Sessions by id (caller checked already)."""
         return await store_programme.sessions_by_ids(self.store, session_ids)

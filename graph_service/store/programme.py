@@ -50,6 +50,11 @@ MATCH (m:Member {id: fid})
 MERGE (p)-[:FACILITATED_BY]->(m)
 """
 
+SCHEDULE_SIZE = """
+MATCH (:SessionSchedule {id: $scheduleId})-[:SCHEDULES]->(p:ProgrammeSession)
+RETURN count(p) AS sessions
+"""
+
 SESSIONS_BY_IDS = """
 UNWIND $ids AS wanted
 MATCH (p:ProgrammeSession {id: wanted})
@@ -215,6 +220,12 @@ async def sessions_between(
     rows = await store.read(SESSIONS_BETWEEN, **window, skip=offset, limit=limit)
     total = await store.read(COUNT_SESSIONS_BETWEEN, **window)
     return await _with_facilitators(store, rows), int(total[0]["total"])
+
+
+async def schedule_size(store: Store, schedule_id: str) -> int:
+    """How many sessions a schedule made (0 for no such schedule)."""
+    rows = await store.read(SCHEDULE_SIZE, scheduleId=schedule_id)
+    return int(rows[0]["sessions"]) if rows else 0
 
 
 async def cancel_session(store: Store, session_id: str, now: str) -> bool:

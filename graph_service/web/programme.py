@@ -4,6 +4,7 @@ register; a member who facilitates sees their own sessions and ticks the group's
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Final
 
@@ -14,7 +15,6 @@ from graph_service.auth import Role
 from graph_service.domain import MemberStatus
 from graph_service.domain_programme import Person
 from graph_service.errors import InvalidInput
-from graph_service.services.programme import MAX_SCHEDULED
 from graph_service.services.validation import today
 from graph_service.web.me_forms import sentence
 from graph_service.web.programme_reading import in_reach
@@ -22,6 +22,7 @@ from graph_service.web.session import Visit, page
 from graph_service.web.templating import problem, render
 
 WINDOW: Final = timedelta(weeks=2)
+_ID: Final = re.compile(r"[0-9a-f]{32}")
 PER_PAGE: Final = 100
 FIND_LIMIT: Final = 10
 # What a session's page says after a form worked (the register's own words are in its page).
@@ -31,12 +32,13 @@ DONE: Final = {
 }
 
 
-def _scheduled(request: Request) -> int:
+async def _scheduled(request: Request, visit: Visit) -> int:
     """How many sessions the schedule just added made (0 when the page is not after one)."""
-    made = request.query_params.get("made", "")
-    if request.query_params.get("done") != "scheduled" or not made.isdigit() or len(made) > 3:
+    # Counted in the graph, not taken from the address, so a link cannot make it say more.
+    schedule_id = request.query_params.get("scheduled", "")
+    if visit.principal.role is not Role.COORDINATOR or not _ID.fullmatch(schedule_id):
         return 0
-    return int(made) if 0 < int(made) <= MAX_SCHEDULED else 0
+    return await visit.services.programme.schedule_size(visit.principal, schedule_id)
 
 
 def _start(request: Request) -> date:
@@ -73,7 +75,7 @@ async def sessions(request: Request, visit: Visit) -> Response:
             "later": (start + 2 * WINDOW).isoformat(),
             "today": today(),
             "coordinator": visit.principal.role is Role.COORDINATOR,
-            "scheduled": _scheduled(request),
+            "scheduled": await _scheduled(request, visit),
         },
     )
 

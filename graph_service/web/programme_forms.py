@@ -173,9 +173,9 @@ async def new_schedule(request: Request, visit: Visit) -> Response:
         return await show(
             request, visit, "schedule", filled, failed="schedule", errors=errors, status_code=400
         )
-    made = len(outcome.value)
+    schedule_id = outcome.value[0].schedule_id
     return RedirectResponse(
-        f"/programme?from={first.isoformat()}&done=scheduled&made={made}", status_code=303
+        f"/programme?from={first.isoformat()}&scheduled={schedule_id}", status_code=303
     )
 
 
