@@ -85,11 +85,18 @@ async def show(
     )
 
 
+async def _refused(
+    request: Request, visit: Visit, which: str, filled: Filled, errors: dict[str, str]
+) -> Response:
+    """The form again, as filled in, with what needs changing next to its fields (a 400)."""
+    return await show(request, visit, which, filled, failed=which, errors=errors, status_code=400)
+
+
 async def _looked_up(request: Request, visit: Visit, which: str, filled: Filled) -> Response:
     """The form again with the members whose names match (nothing is saved)."""
     if not filled.find:
         say = {"find": "Type part of a member's name, then choose Find."}
-        return await show(request, visit, which, filled, failed=which, errors=say, status_code=400)
+        return await _refused(request, visit, which, filled, say)
     return await show(request, visit, which, filled, searched=filled.find)
 
 
@@ -113,9 +120,7 @@ async def new_session(request: Request, visit: Visit) -> Response:
     kind, on = read.kind(), read.day("on", "the date")
     start, minutes = read.clock(), read.minutes()
     if read.errors:
-        return await show(
-            request, visit, "session", filled, failed="session", errors=read.errors, status_code=400
-        )
+        return await _refused(request, visit, "session", filled, read.errors)
     new = NewSession(
         kind,
         on,
@@ -127,10 +132,7 @@ async def new_session(request: Request, visit: Visit) -> Response:
     )
     outcome = await visit.services.programme.create(visit.principal, new)
     if outcome.value is None:
-        errors = errors_of(outcome.errors)
-        return await show(
-            request, visit, "session", filled, failed="session", errors=errors, status_code=400
-        )
+        return await _refused(request, visit, "session", filled, errors_of(outcome.errors))
     return RedirectResponse(f"/programme/sessions/{outcome.value.id}?done=added", status_code=303)
 
 
@@ -147,15 +149,7 @@ async def new_schedule(request: Request, visit: Visit) -> Response:
     first, last = read.day("from", "the first day"), read.day("to", "the last day")
     start, minutes = read.clock(), read.minutes()
     if read.errors:
-        return await show(
-            request,
-            visit,
-            "schedule",
-            filled,
-            failed="schedule",
-            errors=read.errors,
-            status_code=400,
-        )
+        return await _refused(request, visit, "schedule", filled, read.errors)
     schedule = Schedule(
         kind,
         weekdays,
@@ -169,10 +163,7 @@ async def new_schedule(request: Request, visit: Visit) -> Response:
     )
     outcome = await visit.services.programme.schedule(visit.principal, schedule)
     if outcome.value is None:
-        errors = errors_of(outcome.errors)
-        return await show(
-            request, visit, "schedule", filled, failed="schedule", errors=errors, status_code=400
-        )
+        return await _refused(request, visit, "schedule", filled, errors_of(outcome.errors))
     schedule_id = outcome.value[0].schedule_id
     return RedirectResponse(
         f"/programme?from={first.isoformat()}&scheduled={schedule_id}", status_code=303
