@@ -244,6 +244,19 @@ async def axe_check(
         raise AssertionError(axe_report(page.url, violations))
 
 
+async def fits_the_screen(page: Page) -> None:
+    """Nothing makes the page scroll sideways (tables scroll inside their own box)."""
+    width = await page.evaluate("document.documentElement.scrollWidth")
+    assert page.viewport_size is not None
+    assert width <= page.viewport_size["width"], f"{page.url} is {width} px wide"
+
+
+async def checked(page: Page) -> None:
+    """axe finds nothing, and nothing makes the page scroll sideways at the phone's width."""
+    await axe_check(page)
+    await fits_the_screen(page)
+
+
 def axe_report(url: str, violations: list[dict[str, Any]]) -> str:
     """A readable list of axe violations: rule, impact, help, and each offending node."""
     lines = [f"axe: {len(violations)} WCAG A/AA violation(s) on {url}"]

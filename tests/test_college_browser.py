@@ -13,7 +13,7 @@ from graph_service.ids import to_global_id
 from graph_service.services import Services
 from graph_service.services.validation import today
 from graph_service.store import Store
-from tests.browser import axe_check
+from tests.browser import checked
 from tests.conftest import RunningServer, signin_secret
 
 BOSS = Principal(Role.COORDINATOR, subject="coordinator:browser")
@@ -57,14 +57,6 @@ async def _sign_in(page: Page, server: RunningServer, store: Store) -> None:
     await expect(page).to_have_url(server.url + "/college")
 
 
-async def _checked(page: Page) -> None:
-    """axe finds nothing, and nothing makes the page scroll sideways at 360 px."""
-    await axe_check(page)
-    width = await page.evaluate("document.documentElement.scrollWidth")
-    assert page.viewport_size is not None
-    assert width <= page.viewport_size["width"], f"{page.url} is {width} px wide"
-
-
 async def test_a_college_links_and_updates_enrolments_on_a_phone(
     server: RunningServer, store: Store, people: People, page: Page
 ) -> None:
@@ -72,12 +64,12 @@ async def test_a_college_links_and_updates_enrolments_on_a_phone(
     await expect(page.get_by_role("heading", level=1)).to_have_text(
         "Southport College: your courses"
     )
-    await _checked(page)
+    await checked(page)
 
     await page.get_by_role("link", name="Introduction to WRAP").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Introduction to WRAP")
     await expect(page.get_by_role("heading", name="Bob Birch")).to_be_visible()
-    await _checked(page)
+    await checked(page)
 
     # A member who does not share: told in words next to the field, and nothing about them.
     await page.get_by_label("Member id").fill(people.dee)
@@ -87,7 +79,7 @@ async def test_a_college_links_and_updates_enrolments_on_a_phone(
     )
     await expect(page.get_by_label("Member id")).to_have_attribute("aria-invalid", "true")
     await expect(page.locator("main")).not_to_contain_text("Dee Dale")
-    await _checked(page)
+    await checked(page)
 
     await page.get_by_label("Member id").fill(people.ann)
     await page.get_by_label("Date enrolled").fill(PAST)
@@ -99,17 +91,17 @@ async def test_a_college_links_and_updates_enrolments_on_a_phone(
     await page.get_by_label("Change the status of Ann Ash").select_option("COMPLETED")
     await page.get_by_role("button", name="Save the enrolment of Ann Ash").click()
     await expect(page.locator("main .error")).to_contain_text("needs the date it was completed")
-    await _checked(page)
+    await checked(page)
     await page.get_by_label("Date completed by Ann Ash").fill(RECENT)
     await page.get_by_role("button", name="Save the enrolment of Ann Ash").click()
     await expect(page.get_by_role("status")).to_contain_text("has been saved")
     await expect(page.get_by_label("Change the status of Ann Ash")).to_have_value("COMPLETED")
-    await _checked(page)
+    await checked(page)
 
     # Another college's course is answered like a course that does not exist.
     await page.goto(server.url + "/college/courses/wc-tai-chi")
     await expect(page.get_by_role("heading", level=1)).to_have_text("No such course")
-    await _checked(page)
+    await checked(page)
 
 
 async def test_a_college_uploads_enrolments_checks_then_confirms(
@@ -130,7 +122,7 @@ async def test_a_college_uploads_enrolments_checks_then_confirms(
     await _sign_in(page, server, store)
     await page.get_by_role("link", name="Upload enrolments").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Upload enrolments")
-    await _checked(page)
+    await checked(page)
 
     await page.get_by_label("CSV file").set_input_files(files=[upload])
     await page.get_by_role("button", name="Check the file").click()
@@ -142,11 +134,11 @@ async def test_a_college_uploads_enrolments_checks_then_confirms(
     await expect(rows.nth(1)).to_contain_text("No member with this id shares with your college")
     await expect(rows.nth(2)).to_contain_text("Line 4: already linked")
     await expect(rows.nth(3)).to_contain_text("must be a date written YYYY-MM-DD")
-    await _checked(page)
+    await checked(page)
 
     await page.get_by_role("button", name="Link 1 enrolment").click()
     await expect(page.get_by_role("status")).to_contain_text("1 enrolment was linked")
-    await _checked(page)
+    await checked(page)
     await page.get_by_role("link", name="See your courses").click()
     guitar_item = page.locator("ul.college-courses li", has_text="Guitar for beginners")
     await expect(guitar_item).to_contain_text("1 member enrolled")
@@ -157,7 +149,7 @@ async def test_a_college_uploads_enrolments_checks_then_confirms(
     await page.get_by_role("button", name="Check the file").click()
     await expect(rows.nth(0)).to_contain_text("Line 2: already linked")
     await expect(page.get_by_role("button", name="Link 1 enrolment")).to_have_count(0)
-    await _checked(page)
+    await checked(page)
 
     # A file that is not a CSV export: the CLI's words, next to the field.
     await page.get_by_role("link", name="Upload another file").click()
@@ -172,4 +164,4 @@ async def test_a_college_uploads_enrolments_checks_then_confirms(
     )
     await page.get_by_role("button", name="Check the file").click()
     await expect(page.locator("#file-error")).to_contain_text("term.xlsx: not UTF-8")
-    await _checked(page)
+    await checked(page)

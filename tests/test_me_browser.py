@@ -14,7 +14,7 @@ from graph_service.auth import Principal, Role
 from graph_service.domain import Relation
 from graph_service.services import Services
 from graph_service.store import Store
-from tests.browser import NewPage, axe_check
+from tests.browser import NewPage, checked
 from tests.conftest import RunningServer, signin_secret
 
 BOSS = Principal(Role.COORDINATOR, subject="coordinator:browser")
@@ -59,10 +59,7 @@ async def _tie(store: Store, member_id: str, supporter_id: str) -> None:
 
 async def _check(page: Page, name: str) -> None:
     """axe finds nothing, nothing is wider than the phone, and the page is photographed."""
-    await axe_check(page)
-    assert page.viewport_size is not None
-    width = await page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"{page.url} is {width} px wide"
+    await checked(page)
     assert await page.evaluate(OVERFLOWING) == [], f"{page.url}: wider than the screen"
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=ARTEFACTS / f"{name}.png", full_page=True)

@@ -11,7 +11,7 @@ from graph_service.auth import Principal, Role
 from graph_service.services import Services
 from graph_service.store import Store
 from loaders.demo import load_demo
-from tests.browser import axe_check
+from tests.browser import axe_check, checked
 from tests.conftest import RunningServer, signin_secret
 
 A_LEAD = """
@@ -46,26 +46,17 @@ async def small(store: Store) -> Store:
     return store
 
 
-async def _fits_the_screen(page: Page) -> None:
-    """Nothing makes the page scroll sideways (tables scroll inside their own box)."""
-    width = await page.evaluate("document.documentElement.scrollWidth")
-    assert page.viewport_size is not None
-    assert width <= page.viewport_size["width"], f"{page.url} is {width} px wide"
-
-
 async def test_a_coordinator_takes_a_register_on_a_phone(
     server: RunningServer, demo: Store, page: Page
 ) -> None:
     await _sign_in(page, server, demo, Role.COORDINATOR)
     await page.get_by_role("link", name="Programme").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Programme")
-    await axe_check(page)
-    await _fits_the_screen(page)
+    await checked(page)
     taken = page.locator("ul.sessions li", has_text="Register taken").last
     await taken.get_by_role("link").click()
     await expect(page.get_by_role("group", name="Who came?")).to_be_visible()
-    await axe_check(page)
-    await _fits_the_screen(page)
+    await checked(page)
     boxes = page.locator("ul.ticks input[type=checkbox]")
     before = await page.locator("ul.ticks input:checked").count()
     # The first name the list does not tick yet: tapping the name ticks the box.
@@ -83,8 +74,7 @@ async def test_the_trends_page_on_a_phone(server: RunningServer, demo: Store, pa
     await expect(page.get_by_role("heading", level=1)).to_have_text("The network month by month")
     await expect(page.locator("ul.charts svg")).to_have_count(8)
     await expect(page.get_by_role("img", name="Members", exact=True)).to_be_visible()
-    await axe_check(page)
-    await _fits_the_screen(page)
+    await checked(page)
 
 
 async def test_a_member_who_leads_finds_their_register_from_their_page(
@@ -95,13 +85,11 @@ async def test_a_member_who_leads_finds_their_register_from_their_page(
     await expect(page.get_by_role("heading", level=1)).to_have_text("My circle")
     await page.get_by_role("link", name="Take the register for the sessions you lead").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Sessions you lead")
-    await axe_check(page)
-    await _fits_the_screen(page)
+    await checked(page)
     await page.locator("ul.sessions li", has_text="Register taken").last.get_by_role("link").click()
     await expect(page.get_by_role("button", name="Save the register")).to_be_visible()
     await expect(page.get_by_role("search")).to_have_count(0)
-    await axe_check(page)
-    await _fits_the_screen(page)
+    await checked(page)
 
 
 async def test_a_coordinator_adds_then_cancels_a_session_on_a_phone(
@@ -111,13 +99,11 @@ async def test_a_coordinator_adds_then_cancels_a_session_on_a_phone(
     await page.get_by_role("link", name="Programme").click()
     await page.get_by_role("link", name="Add a session").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Add a session")
-    await axe_check(page)
-    await _fits_the_screen(page)
+    await checked(page)
     await page.get_by_role("button", name="Add the session").click()
     await expect(page.get_by_role("alert")).to_contain_text("Something needs changing")
     await expect(page.get_by_label("Date")).to_have_attribute("aria-invalid", "true")
-    await axe_check(page)
-    await _fits_the_screen(page)
+    await checked(page)
     await page.get_by_label("Kind of session", exact=True).select_option("WRAP class")
     await page.get_by_label("Date").fill((NEXT_MONDAY + timedelta(days=1)).isoformat())
     await page.get_by_label("Start time").fill("10:30")
@@ -126,20 +112,17 @@ async def test_a_coordinator_adds_then_cancels_a_session_on_a_phone(
     await page.get_by_role("button", name="Find", exact=True).click()
     await page.get_by_label("New Niall").check()
     await expect(page.get_by_label("Venue")).to_have_value("Bootle Library")
-    await axe_check(page)
-    await _fits_the_screen(page)
+    await checked(page)
     # Enter in a box saves (the form's first button, hidden, is its save button).
     await page.get_by_label("Venue").press("Enter")
     await expect(page.get_by_role("status")).to_have_text(
         "The session has been added to the programme."
     )
     await expect(page.locator("p.meta")).to_contain_text("Led by New Niall")
-    await axe_check(page)
-    await _fits_the_screen(page)
+    await checked(page)
     await page.get_by_role("link", name="Cancel this session").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Cancel this session?")
-    await axe_check(page)
-    await _fits_the_screen(page)
+    await checked(page)
     await page.get_by_role("button", name="Yes, cancel it").click()
     await expect(page.get_by_role("status")).to_contain_text("The session has been cancelled.")
     await expect(page.get_by_text("This session was cancelled")).to_be_visible()
@@ -153,8 +136,7 @@ async def test_a_coordinator_adds_a_kind_and_a_weekly_schedule_on_a_phone(
     await page.goto(server.url + "/programme")
     await page.get_by_role("link", name="Add a weekly schedule").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Add a weekly schedule")
-    await axe_check(page)
-    await _fits_the_screen(page)
+    await checked(page)
     await page.get_by_label("Name of the kind").fill("Hearing Voices group")
     await page.get_by_role("button", name="Add this kind").click()
     await expect(page.get_by_role("status")).to_contain_text("The kind of session has been added")
@@ -169,13 +151,11 @@ async def test_a_coordinator_adds_a_kind_and_a_weekly_schedule_on_a_phone(
     await page.get_by_role("button", name="Add the schedule").click()
     await expect(page.get_by_role("alert")).to_contain_text("Something needs changing")
     await expect(page.get_by_label("Monday")).to_be_checked()
-    await axe_check(page)
-    await _fits_the_screen(page)
+    await checked(page)
     await page.get_by_label("First day").fill(NEXT_MONDAY.isoformat())
     await page.get_by_role("button", name="Add the schedule").click()
     await expect(page.get_by_role("status")).to_have_text(
         "The schedule has been added: it made 4 sessions. The first ones are below."
     )
     await expect(page.locator("ul.sessions li", has_text="Hearing Voices group")).to_have_count(4)
-    await axe_check(page)
-    await _fits_the_screen(page)
+    await checked(page)

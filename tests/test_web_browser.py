@@ -11,7 +11,7 @@ from graph_service.auth import Principal, Role
 from graph_service.services import Services
 from graph_service.store import Store
 from loaders.demo import load_demo
-from tests.browser import NewPage, axe_check
+from tests.browser import NewPage, axe_check, fits_the_screen
 from tests.conftest import RunningServer, signin_secret
 
 BOSS = Principal(Role.COORDINATOR, subject="coordinator:browser")
@@ -26,13 +26,6 @@ async def demo(store: Store) -> Store:
     """The 350-member demo network, as `make run` shows it."""
     await load_demo(store)
     return store
-
-
-async def _fits_the_screen(page: Page) -> None:
-    """Nothing makes the page scroll sideways (tables scroll inside their own box)."""
-    width = await page.evaluate("document.documentElement.scrollWidth")
-    assert page.viewport_size is not None
-    assert width <= page.viewport_size["width"], f"{page.url} is {width} px wide"
 
 
 async def _supporters_drawn(page: Page) -> int:
@@ -50,7 +43,7 @@ async def test_coordinator_day_on_the_demo_network(
     assert await page.locator("table.worklist tbody tr").count() == 25
     await expect(page.locator("figure.network svg")).to_be_visible()
     await axe_check(page)
-    await _fits_the_screen(page)
+    await fits_the_screen(page)
 
     # Filter the worklist by a reason, then open the first member.
     await page.get_by_label("Reason").select_option("NO_SUPPORTERS")
@@ -62,7 +55,7 @@ async def test_coordinator_day_on_the_demo_network(
     await expect(page.get_by_role("heading", level=1)).to_have_text(name)
     await expect(page.locator("figure.circle svg")).to_be_visible()
     await axe_check(page)
-    await _fits_the_screen(page)
+    await fits_the_screen(page)
     before = await _supporters_drawn(page)
 
     # Add a supporter through the plain form: the circle picture gains them.
@@ -94,7 +87,7 @@ async def test_other_coordinator_pages_are_accessible(
     await page.goto(server.url + path)
     await expect(page.get_by_role("heading", level=1)).to_be_visible()
     await axe_check(page)
-    await _fits_the_screen(page)
+    await fits_the_screen(page)
 
 
 async def test_a_used_link_is_refused(
