@@ -108,14 +108,22 @@ async def _read(request: Request) -> tuple[Filled, bool]:
     return filled, text(form, "action") == "find" or bool(filled.find)
 
 
+async def _filled_in(request: Request, visit: Visit, which: str) -> Filled | Response:
+    """The form as filled in to save; or the page to answer instead (the empty form, or Find)."""
+    if request.method == "GET":
+        return await show(request, visit, which)
+    filled, finding = await _read(request)
+    if finding:
+        return await _looked_up(request, visit, which, filled)
+    return filled
+
+
 @page(Role.COORDINATOR)
 async def new_session(request: Request, visit: Visit) -> Response:
     """Add a session: the form (GET), then the session itself (POST)."""
-    if request.method == "GET":
-        return await show(request, visit, "session")
-    filled, finding = await _read(request)
-    if finding:
-        return await _looked_up(request, visit, "session", filled)
+    filled = await _filled_in(request, visit, "session")
+    if isinstance(filled, Response):
+        return filled
     read = Reader(filled)
     kind, on = read.kind(), read.day("on", "the date")
     start, minutes = read.clock(), read.minutes()
@@ -139,11 +147,9 @@ async def new_session(request: Request, visit: Visit) -> Response:
 @page(Role.COORDINATOR)
 async def new_schedule(request: Request, visit: Visit) -> Response:
     """Add a weekly schedule: the form (GET), then its sessions (POST)."""
-    if request.method == "GET":
-        return await show(request, visit, "schedule")
-    filled, finding = await _read(request)
-    if finding:
-        return await _looked_up(request, visit, "schedule", filled)
+    filled = await _filled_in(request, visit, "schedule")
+    if isinstance(filled, Response):
+        return filled
     read = Reader(filled)
     kind, weekdays = read.kind(), read.weekdays(filled.weekdays)
     first, last = read.day("from", "the first day"), read.day("to", "the last day")
